@@ -1,0 +1,54 @@
+package io.cohort.coordinator.aggregation;
+
+/**
+ * Streaming weighted mean: keeps only the running weighted sum (in double precision) and the total
+ * weight, so memory is one model whatever the number of clients.
+ */
+public final class WeightedMeanAccumulator implements UpdateAccumulator {
+
+  private final double[] sum;
+  private long totalWeight;
+  private int count;
+
+  public WeightedMeanAccumulator(int elements) {
+    this.sum = new double[elements];
+  }
+
+  @Override
+  public synchronized void add(float[] delta, long weight) {
+    if (delta.length != sum.length) {
+      throw new IllegalArgumentException("update has " + delta.length + " elements, expected "
+          + sum.length);
+    }
+    if (weight <= 0) {
+      throw new IllegalArgumentException("update weight must be positive, got " + weight);
+    }
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] += (double) weight * delta[i];
+    }
+    totalWeight += weight;
+    count++;
+  }
+
+  @Override
+  public synchronized int count() {
+    return count;
+  }
+
+  @Override
+  public synchronized long totalWeight() {
+    return totalWeight;
+  }
+
+  /** The weighted mean of the updates added so far. */
+  public synchronized double[] mean() {
+    if (count == 0) {
+      throw new IllegalStateException("no updates to average");
+    }
+    double[] mean = new double[sum.length];
+    for (int i = 0; i < sum.length; i++) {
+      mean[i] = sum[i] / totalWeight;
+    }
+    return mean;
+  }
+}
