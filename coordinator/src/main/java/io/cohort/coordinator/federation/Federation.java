@@ -1,0 +1,281 @@
+package io.cohort.coordinator.federation;
+
+import io.cohort.coordinator.aggregation.Strategy;
+import io.cohort.coordinator.aggregation.StrategyFactory;
+import io.cohort.coordinator.journal.RoundJournal;
+import io.cohort.coordinator.registry.ModelRegistry;
+import io.cohort.coordinator.session.NodeDirectory;
+import io.cohort.model.layout.ModelArchitecture;
+import io.cohort.model.layout.ParameterLayout;
+import io.cohort.proto.v1.FederationSpec;
+import io.cohort.proto.v1.FederationState;
+import io.cohort.proto.v1.JournalEntry;
+import io.cohort.proto.v1.RoundOutcome;
+import io.cohort.proto.v1.RoundSummary;
+import io.cohort.proto.v1.StateChanged;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One federation: its spec, its lifecycle state, its nodes and its current global model. The
+ * lifecycle is a small state machine; every transition is journaled before it takes effect for
+ * anyone else. The round engine reads and advances it.
+ */
+public final class Federation implements io.cohort.coordinator.round.RoundEngine.RoundHost {
+
+  private static final Logger log = LoggerFactory.getLogger(Federation.class);
+  private static final Set<FederationState> TERMINAL =
+      EnumSet.of(FederationState.STOPPED, FederationState.COMPLETED, FederationState.FAILED);
+
+  private final FederationSpec spec;
+  private final Strategy strategy;
+  private final ModelArchitecture architecture;
+  private final NodeDirectory nodes = new NodeDirectory();
+  private final ModelRegistry registry;
+  private final RoundJournal journal;
+  private final List<FederationListener> listeners;
+
+  private FederationState state = FederationState.CREATED;
+  private String failureReason = "";
+  private int completedRounds;
+  private int currentRound;
+  private String currentVersion;
+  private float[] currentParameters;
+  private final List<RoundSummary> rounds = new ArrayList<>();
+
+  Federation(FederationSpec spec, String initialVersion, ModelRegistry registry,
+      RoundJournal journal, List<FederationListener> listeners) {
+    this.spec = spec;
+    this.strategy = StrategyFactory.create(spec.getStrategy(), spec.getStrategyParamsMap());
+    this.architecture = new ModelArchitecture(spec.getModel());
+    this.registry = registry;
+    this.journal = journal;
+    this.listeners = new CopyOnWriteArrayList<>(listeners);
+    this.currentVersion = initialVersion;
+  }
+
+  @Override
+  public String id() {
+    return spec.getFederationId();
+  }
+
+  @Override
+  public FederationSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public Strategy strategy() {
+    return strategy;
+  }
+
+  public ModelArchitecture architecture() {
+    return architecture;
+  }
+
+  @Override
+  public ParameterLayout trainableLayout() {
+    return architecture.trainableLayout();
+  }
+
+  @Override
+  public NodeDirectory nodes() {
+    return nodes;
+  }
+
+  @Override
+  public ModelRegistry registry() {
+    return registry;
+  }
+
+  List<FederationListener> listeners() {
+    return listeners;
+  }
+
+  public synchronized FederationState state() {
+    return state;
+  }
+
+  @Override
+  public synchronized int completedRounds() {
+    return completedRounds;
+  }
+
+  @Override
+  public synchronized String currentVersion() {
+    return currentVersion;
+  }
+
+  /** The current global parameters (full layout). Callers must not modify the array. */
+  @Override
+  public synchronized float[] currentParameters() {
+    if (currentParameters == null) {
+      currentParameters = registry.parameters(currentVersion);
+    }
+    return currentParameters;
+  }
+
+  public synchronized List<RoundSummary> rounds() {
+    return List.copyOf(rounds);
+  }
+
+  public synchronized io.cohort.proto.v1.Federation toProto() {
+    return io.cohort.proto.v1.Federation.newBuilder().setSpec(spec).setState(state)
+        .setCompletedRounds(completedRounds).setCurrentRound(currentRound)
+        .setCurrentModelVersion(currentVersion).setFailureReason(failureReason).build();
+  }
+
+  // ---- lifecycle (operator actions) -----------------------------------------------------------
+
+  public synchronized void start() {
+    transition(EnumSet.of(FederationState.CREATED), FederationState.RUNNING, "operator: start");
+  }
+
+  public synchronized void pause() {
+    transition(EnumSet.of(FederationState.RUNNING), FederationState.PAUSED, "operator: pause");
+  }
+
+  public synchronized void resume() {
+    transition(EnumSet.of(FederationState.PAUSED), FederationState.RUNNING, "operator: resume");
+  }
+
+  public synchronized void stop() {
+    transition(EnumSet.of(FederationState.CREATED, FederationState.RUNNING,
+        FederationState.PAUSED), FederationState.STOPPED, "operator: stop");
+  }
+
+  @Override
+  public synchronized void fail(String reason) {
+    failureReason = reason;
+    transition(EnumSet.of(FederationState.RUNNING, FederationState.PAUSED),
+        FederationState.FAILED, reason);
+  }
+
+  @Override
+  public synchronized void complete() {
+    transition(EnumSet.of(FederationState.RUNNING), FederationState.COMPLETED,
+        "all " + spec.getRounds() + " rounds done");
+  }
+
+  private void transition(Set<FederationState> from, FederationState to, String reason) {
+    if (!from.contains(state)) {
+      throw new FederationStateException("federation " + id() + " is " + state + ": cannot "
+          + verb(to) + " it (allowed from " + from + ")");
+    }
+    journal.append(JournalEntry.newBuilder().setAtMs(System.currentTimeMillis())
+        .setFederationId(id())
+        .setStateChanged(StateChanged.newBuilder().setState(to).setReason(reason)).build());
+    state = to;
+    log.info("federation={} state={} reason=\"{}\"", id(), to, reason);
+    notifyAll();
+    if (TERMINAL.contains(to)) {
+      nodes.broadcast(io.cohort.proto.v1.ServerMessage.newBuilder().setEnded(
+          io.cohort.proto.v1.FederationEnded.newBuilder().setState(to.name()).setReason(reason)
+              .setFinalModelVersion(currentVersion)).build());
+    }
+    for (FederationListener l : listeners) {
+      l.stateChanged(id(), to, reason);
+    }
+  }
+
+  private static String verb(FederationState to) {
+    return switch (to) {
+      case RUNNING -> "start or resume";
+      case PAUSED -> "pause";
+      case STOPPED -> "stop";
+      case COMPLETED -> "complete";
+      case FAILED -> "fail";
+      default -> "move";
+    };
+  }
+
+  /** Blocks until the federation is RUNNING; returns false when it reached a terminal state. */
+  @Override
+  public synchronized boolean awaitRunning() throws InterruptedException {
+    while (state != FederationState.RUNNING) {
+      if (TERMINAL.contains(state)) {
+        return false;
+      }
+      wait();
+    }
+    return true;
+  }
+
+  @Override
+  public synchronized boolean isTerminal() {
+    return TERMINAL.contains(state);
+  }
+
+  @Override
+  public void roundStarted(int round, int attempt, List<String> selected) {
+    synchronized (this) {
+      currentRound = round;
+    }
+    for (FederationListener l : listeners) {
+      l.roundStarted(id(), round, attempt, selected);
+    }
+  }
+
+  @Override
+  public synchronized boolean isRunning() {
+    return state == FederationState.RUNNING;
+  }
+
+  @Override
+  public ParameterLayout fullLayout() {
+    return architecture.layout();
+  }
+
+  /** Journals a finished round and, if it succeeded, makes its version the current model. */
+  @Override
+  public synchronized void roundFinished(RoundSummary summary, float[] newParameters) {
+    journal.append(JournalEntry.newBuilder().setAtMs(System.currentTimeMillis())
+        .setFederationId(id()).setRoundFinished(summary).build());
+    apply(summary);
+    if (summary.getOutcome() == RoundOutcome.SUCCEEDED) {
+      currentParameters = newParameters;
+    }
+    currentRound = 0;
+    for (FederationListener l : listeners) {
+      l.roundFinished(id(), summary);
+    }
+  }
+
+  // ---- replay ---------------------------------------------------------------------------------
+
+  /** Applies a journaled round (replay or live). */
+  synchronized void apply(RoundSummary summary) {
+    rounds.add(summary);
+    if (summary.getOutcome() == RoundOutcome.SUCCEEDED) {
+      completedRounds = summary.getRound();
+      currentVersion = summary.getModelVersion();
+      currentParameters = null;
+    }
+  }
+
+  /** Applies a journaled state change (replay only). */
+  synchronized void applyState(FederationState to, String reason) {
+    state = to;
+    if (to == FederationState.FAILED) {
+      failureReason = reason;
+    }
+  }
+
+  /** After replay: restore the server optimizer state saved with the current version. */
+  void restoreStrategy() {
+    strategy.restoreState(registry.strategyState(currentVersion()));
+  }
+
+  /** Number of attempts already made at the round after the last completed one. */
+  @Override
+  public synchronized int failedAttemptsOfNextRound() {
+    int next = completedRounds + 1;
+    return (int) rounds.stream().filter(r -> r.getRound() == next
+        && r.getOutcome() != RoundOutcome.SUCCEEDED).count();
+  }
+}

@@ -1,0 +1,113 @@
+package io.cohort.coordinator.federation;
+
+import io.cohort.coordinator.aggregation.StrategyFactory;
+import io.cohort.model.layout.ModelArchitecture;
+import io.cohort.proto.v1.Encoding;
+import io.cohort.proto.v1.FederationSpec;
+import io.cohort.proto.v1.TrainConfig;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Defaults and validation of federation specs. Every message names the field to fix. */
+public final class FederationSpecs {
+
+  public static final Pattern ID = Pattern.compile("[a-z0-9_-]{1,64}");
+
+  private FederationSpecs() {}
+
+  /** The spec with unset fields filled with defaults. */
+  public static FederationSpec withDefaults(FederationSpec spec) {
+    FederationSpec.Builder b = spec.toBuilder();
+    if (b.getStrategy().isEmpty()) {
+      b.setStrategy("fedavg");
+    }
+    if (b.getRounds() == 0) {
+      b.setRounds(10);
+    }
+    if (b.getFractionFit() == 0) {
+      b.setFractionFit(1.0);
+    }
+    if (b.getMinNodes() == 0) {
+      b.setMinNodes(1);
+    }
+    if (b.getQuorum() == 0) {
+      b.setQuorum(b.getMinNodes());
+    }
+    if (b.getRoundTimeoutMs() == 0) {
+      b.setRoundTimeoutMs(120_000);
+    }
+    if (b.getEvalTimeoutMs() == 0) {
+      b.setEvalTimeoutMs(60_000);
+    }
+    if (b.getSelectionTimeoutMs() == 0) {
+      b.setSelectionTimeoutMs(120_000);
+    }
+    if (!b.hasMaxRoundRetries()) {
+      b.setMaxRoundRetries(2);
+    }
+    if (b.getUpdateEncoding() == Encoding.ENCODING_UNSPECIFIED) {
+      b.setUpdateEncoding(Encoding.FLOAT32);
+    }
+    TrainConfig.Builder t = b.getTrain().toBuilder();
+    if (t.getLocalEpochs() == 0) {
+      t.setLocalEpochs(1);
+    }
+    if (t.getBatchSize() == 0) {
+      t.setBatchSize(32);
+    }
+    if (t.getOptimizer().isEmpty()) {
+      t.setOptimizer("sgd");
+    }
+    if (t.getLearningRate() == 0) {
+      t.setLearningRate(0.05);
+    }
+    b.setTrain(t);
+    return b.build();
+  }
+
+  /**
+   * Checks a spec (after defaults).
+   *
+   * @throws IllegalArgumentException naming the field and the valid values
+   */
+  public static void validate(FederationSpec s) {
+    require(ID.matcher(s.getFederationId()).matches(),
+        "federation_id must match [a-z0-9_-]{1,64}, got '" + s.getFederationId() + "'");
+    try {
+      ModelArchitecture.validate(s.getModel());
+      new ModelArchitecture(s.getModel()).layout();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("model: " + e.getMessage(), e);
+    }
+    require(!s.getSchemaFingerprint().isEmpty(), "schema_fingerprint must be set");
+    StrategyFactory.create(s.getStrategy(), s.getStrategyParamsMap());
+    require(s.getRounds() > 0 && s.getRounds() <= 100_000, "rounds must be in [1, 100000], got "
+        + s.getRounds());
+    require(s.getFractionFit() > 0 && s.getFractionFit() <= 1,
+        "fraction_fit must be in (0, 1], got " + s.getFractionFit());
+    require(s.getMinNodes() >= 1, "min_nodes must be at least 1, got " + s.getMinNodes());
+    require(s.getQuorum() >= 1 && s.getQuorum() <= s.getMinNodes(),
+        "quorum must be in [1, min_nodes=" + s.getMinNodes() + "], got " + s.getQuorum());
+    require(s.getRoundTimeoutMs() > 0, "round_timeout_ms must be positive");
+    require(s.getEvalTimeoutMs() > 0, "eval_timeout_ms must be positive");
+    require(s.getSelectionTimeoutMs() > 0, "selection_timeout_ms must be positive");
+    require(s.getMaxRoundRetries() >= 0, "max_round_retries must be >= 0");
+    require(s.getMaxUpdateNorm() >= 0, "max_update_norm must be >= 0 (0 = no bound)");
+    require(List.of(Encoding.FLOAT32, Encoding.FLOAT16).contains(s.getUpdateEncoding()),
+        "update_encoding must be FLOAT32 or FLOAT16");
+    TrainConfig t = s.getTrain();
+    require(t.getLocalEpochs() >= 1, "train.local_epochs must be at least 1");
+    require(t.getBatchSize() >= 1, "train.batch_size must be at least 1");
+    require(List.of("sgd", "adam").contains(t.getOptimizer()),
+        "train.optimizer must be sgd or adam, got '" + t.getOptimizer() + "'");
+    require(t.getLearningRate() > 0 && Double.isFinite(t.getLearningRate()),
+        "train.learning_rate must be positive");
+    require(t.getProximalMu() >= 0, "train.proximal_mu must be >= 0");
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package io.cohort.coordinator.operator;
+
+import io.cohort.coordinator.federation.Federation;
+import io.cohort.coordinator.federation.FederationStateException;
+import io.cohort.coordinator.federation.Federations;
+import io.cohort.proto.v1.CreateFederationRequest;
+import io.cohort.proto.v1.FederationRef;
+import io.cohort.proto.v1.GetModelVersionRequest;
+import io.cohort.proto.v1.ListFederationsRequest;
+import io.cohort.proto.v1.ListFederationsResponse;
+import io.cohort.proto.v1.ListNodesResponse;
+import io.cohort.proto.v1.ListRoundsResponse;
+import io.cohort.proto.v1.ModelVersion;
+import io.cohort.proto.v1.OperatorServiceGrpc;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.Comparator;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/** The operators' gRPC surface. Refused actions change nothing and say why. */
+public final class OperatorGrpcService extends OperatorServiceGrpc.OperatorServiceImplBase {
+
+  private final Federations federations;
+
+  public OperatorGrpcService(Federations federations) {
+    this.federations = federations;
+  }
+
+  @Override
+  public void createFederation(CreateFederationRequest request,
+      StreamObserver<io.cohort.proto.v1.Federation> response) {
+    answer(response, () -> federations.create(request.getSpec()).toProto());
+  }
+
+  @Override
+  public void startFederation(FederationRef request,
+      StreamObserver<io.cohort.proto.v1.Federation> response) {
+    act(request, response, Federation::start);
+  }
+
+  @Override
+  public void pauseFederation(FederationRef request,
+      StreamObserver<io.cohort.proto.v1.Federation> response) {
+    act(request, response, Federation::pause);
+  }
+
+  @Override
+  public void resumeFederation(FederationRef request,
+      StreamObserver<io.cohort.proto.v1.Federation> response) {
+    act(request, response, Federation::resume);
+  }
+
+  @Override
+  public void stopFederation(FederationRef request,
+      StreamObserver<io.cohort.proto.v1.Federation> response) {
+    act(request, response, federations::stop);
+  }
+
+  @Override
+  public void getFederation(FederationRef request,
+      StreamObserver<io.cohort.proto.v1.Federation> response) {
+    answer(response, () -> find(request.getFederationId()).toProto());
+  }
+
+  @Override
+  public void listFederations(ListFederationsRequest request,
+      StreamObserver<ListFederationsResponse> response) {
+    answer(response, () -> ListFederationsResponse.newBuilder().addAllFederations(
+        federations.list().stream().sorted(Comparator.comparing(Federation::id))
+            .map(Federation::toProto).toList()).build());
+  }
+
+  @Override
+  public void listNodes(FederationRef request, StreamObserver<ListNodesResponse> response) {
+    answer(response, () -> ListNodesResponse.newBuilder()
+        .addAllNodes(find(request.getFederationId()).nodes().snapshot()).build());
+  }
+
+  @Override
+  public void listRounds(FederationRef request, StreamObserver<ListRoundsResponse> response) {
+    answer(response, () -> ListRoundsResponse.newBuilder()
+        .addAllRounds(find(request.getFederationId()).rounds()).build());
+  }
+
+  @Override
+  public void getModelVersion(GetModelVersionRequest request,
+      StreamObserver<ModelVersion> response) {
+    answer(response, () -> {
+      find(request.getFederationId());
+      return federations.registry().get(request.getModelVersion())
+          .filter(v -> v.getFederationId().equals(request.getFederationId()))
+          .orElseThrow(() -> Status.NOT_FOUND.withDescription("federation "
+              + request.getFederationId() + " has no model version '"
+              + request.getModelVersion() + "'").asRuntimeException());
+    });
+  }
+
+  private Federation find(String id) {
+    return federations.get(id).orElseThrow(() -> Status.NOT_FOUND
+        .withDescription("unknown federation '" + id + "'").asRuntimeException());
+  }
+
+  private void act(FederationRef ref, StreamObserver<io.cohort.proto.v1.Federation> response,
+      Consumer<Federation> action) {
+    answer(response, () -> {
+      Federation f = find(ref.getFederationId());
+      action.accept(f);
+      return f.toProto();
+    });
+  }
+
+  private static <T> void answer(StreamObserver<T> response, Supplier<T> call) {
+    T result;
+    try {
+      result = call.get();
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+      return;
+    } catch (FederationStateException e) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage())
+          .asRuntimeException());
+      return;
+    } catch (IllegalArgumentException e) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage())
+          .asRuntimeException());
+      return;
+    } catch (io.cohort.coordinator.federation.DuplicateFederationException e) {
+      response.onError(Status.ALREADY_EXISTS.withDescription(e.getMessage())
+          .asRuntimeException());
+      return;
+    }
+    response.onNext(result);
+    response.onCompleted();
+  }
+}

@@ -1,0 +1,172 @@
+package io.cohort.coordinator.registry;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.cohort.model.codec.PayloadEncoder;
+import io.cohort.model.codec.Sha256;
+import io.cohort.model.layout.ModelArchitecture;
+import io.cohort.model.layout.ParameterLayout;
+import io.cohort.proto.v1.Encoding;
+import io.cohort.proto.v1.Metrics;
+import io.cohort.proto.v1.ModelSpec;
+import io.cohort.proto.v1.ModelVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Immutable model versions on local disk. A version is named by the SHA-256 of its float32
+ * payload (first 16 hex digits); its files are {@code <version>.bin} (payload),
+ * {@code <version>.json} (metadata), optionally {@code <version>.strategy} (server optimizer
+ * state after the round) and {@code <version>.metrics.json} (evaluation, written once).
+ *
+ * <p>Payloads are serialized once and kept in a small cache, so every download of a version
+ * streams the same bytes.
+ */
+public final class ModelRegistry {
+
+  private static final int CACHED_PAYLOADS = 3;
+
+  private final Path dir;
+  private final Map<String, byte[]> payloadCache = new LinkedHashMap<>(8, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+      return size() > CACHED_PAYLOADS;
+    }
+  };
+
+  public ModelRegistry(Path dir) {
+    this.dir = dir;
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create model registry " + dir, e);
+    }
+  }
+
+  /** What a new version is made of, apart from its parameters. */
+  public record Lineage(String federationId, int round, List<String> parents,
+      List<String> participants, String strategy, ModelSpec model) {}
+
+  /** Stores a new version (idempotent: the same content gives the same version). */
+  public synchronized ModelVersion publish(float[] parameters, Lineage lineage, byte[] strategyState) {
+    ParameterLayout layout = new ModelArchitecture(lineage.model()).layout();
+    if (parameters.length != layout.totalElements()) {
+      throw new IllegalArgumentException("model has " + parameters.length
+          + " parameters, its architecture " + layout.totalElements());
+    }
+    byte[] payload = PayloadEncoder.encode(parameters, Encoding.FLOAT32);
+    String sha = Sha256.of(payload);
+    String version = sha.substring(0, 16);
+    ModelVersion meta = ModelVersion.newBuilder()
+        .setVersion(version)
+        .setFederationId(lineage.federationId())
+        .setRound(lineage.round())
+        .addAllParents(lineage.parents())
+        .addAllParticipants(lineage.participants())
+        .setStrategy(lineage.strategy())
+        .setModel(lineage.model())
+        .setManifest(layout.toManifest(Encoding.FLOAT32, sha))
+        .setCreatedAtMs(System.currentTimeMillis())
+        .build();
+    if (strategyState != null && strategyState.length > 0) {
+      DurableFiles.writeAtomically(dir.resolve(version + ".strategy"), strategyState);
+    }
+    if (!Files.exists(dir.resolve(version + ".bin"))) {
+      DurableFiles.writeAtomically(dir.resolve(version + ".bin"), payload);
+    }
+    if (!Files.exists(dir.resolve(version + ".json"))) {
+      DurableFiles.writeAtomically(dir.resolve(version + ".json"), toJson(meta));
+    }
+    payloadCache.put(version, payload);
+    return get(version).orElseThrow();
+  }
+
+  /** Records the evaluation of a version (once; later calls keep the first). */
+  public synchronized void recordMetrics(String version, Metrics metrics) {
+    Path file = dir.resolve(version + ".metrics.json");
+    if (!Files.exists(file)) {
+      DurableFiles.writeAtomically(file, toJson(metrics));
+    }
+  }
+
+  public synchronized Optional<ModelVersion> get(String version) {
+    if (!isWellFormed(version)) {
+      return Optional.empty();
+    }
+    Path file = dir.resolve(version + ".json");
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    ModelVersion.Builder b = ModelVersion.newBuilder();
+    merge(file, b);
+    Path metrics = dir.resolve(version + ".metrics.json");
+    if (Files.exists(metrics)) {
+      Metrics.Builder m = Metrics.newBuilder();
+      merge(metrics, m);
+      b.setMetrics(m);
+    }
+    return Optional.of(b.build());
+  }
+
+  /** The float32 payload of a version, the same array for every caller (do not modify). */
+  public synchronized byte[] payload(String version) {
+    byte[] cached = payloadCache.get(version);
+    if (cached != null) {
+      return cached;
+    }
+    if (!isWellFormed(version)) {
+      throw new IllegalArgumentException("malformed model version '" + version + "'");
+    }
+    try {
+      byte[] bytes = Files.readAllBytes(dir.resolve(version + ".bin"));
+      String expected = get(version).orElseThrow().getManifest().getSha256();
+      if (!Sha256.of(bytes).equals(expected)) {
+        throw new IllegalStateException("model version " + version + " is corrupted on disk");
+      }
+      payloadCache.put(version, bytes);
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read model version " + version, e);
+    }
+  }
+
+  public float[] parameters(String version) {
+    return PayloadEncoder.decode(payload(version), Encoding.FLOAT32);
+  }
+
+  public synchronized byte[] strategyState(String version) {
+    Path file = dir.resolve(version + ".strategy");
+    try {
+      return Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read strategy state of " + version, e);
+    }
+  }
+
+  private static boolean isWellFormed(String version) {
+    return version != null && version.matches("[0-9a-f]{16}");
+  }
+
+  private static byte[] toJson(com.google.protobuf.MessageOrBuilder message) {
+    try {
+      return JsonFormat.printer().print(message).getBytes(StandardCharsets.UTF_8);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void merge(Path file, com.google.protobuf.Message.Builder builder) {
+    try {
+      JsonFormat.parser().ignoringUnknownFields().merge(Files.readString(file), builder);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+}

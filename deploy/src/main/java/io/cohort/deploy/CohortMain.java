@@ -1,0 +1,45 @@
+package io.cohort.deploy;
+
+import io.cohort.deploy.cli.CoordinatorCommand;
+import io.cohort.deploy.demo.DemoCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code deploy/bin/cohort}. */
+@Command(name = "cohort", mixinStandardHelpOptions = true, version = "cohort 0.1.0",
+    description = "Federated learning with differential privacy and a data market.",
+    subcommands = {DemoCommand.class, CoordinatorCommand.class,
+        io.cohort.edge.cli.ClientCommand.class, CommandLine.HelpCommand.class})
+public final class CohortMain implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with Cohort's error conventions: one line saying what to fix, exit 2. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new CohortMain());
+    cli.setParameterExceptionHandler((ex, args) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println("cohort: " + ex.getMessage() + " (see '" + c.getCommandSpec()
+          .qualifiedName() + " --help')");
+      return 2;
+    });
+    cli.setExecutionExceptionHandler((ex, c, parseResult) -> {
+      if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
+        c.getErr().println("cohort: " + ex.getMessage());
+        return 2;
+      }
+      throw ex;
+    });
+    return cli;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

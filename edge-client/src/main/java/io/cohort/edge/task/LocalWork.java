@@ -1,0 +1,40 @@
+package io.cohort.edge.task;
+
+import io.cohort.proto.v1.EvaluationResult;
+import io.cohort.proto.v1.Task;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What a node does with its private data when the coordinator asks. The session layer moves
+ * bytes and never sees records; implementations train and evaluate (DJL for real nodes, a
+ * constant update for benchmarks).
+ */
+public interface LocalWork {
+
+  /** Why the node declines a training task before starting (e.g. its privacy budget), if it does. */
+  default Optional<Decline> precheck(Task task) {
+    return Optional.empty();
+  }
+
+  /**
+   * Trains from the given global parameters (full layout).
+   *
+   * @param cancelled true once the coordinator withdrew the task; stop early if so
+   */
+  TrainOutcome train(Task task, float[] global, ProgressListener progress,
+      BooleanSupplier cancelled);
+
+  /** Evaluates the given parameters (full layout) on the local held-out split. */
+  EvaluationResult evaluate(Task task, float[] parameters);
+
+  /** A reason to refuse a task. */
+  record Decline(String code, String message) {}
+
+  /** Progress of local training. */
+  interface ProgressListener {
+    void progress(double fraction, double runningLoss);
+
+    ProgressListener NONE = (f, l) -> { };
+  }
+}
