@@ -1,0 +1,230 @@
+package io.cohort.coordinator.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.cohort.coordinator.federation.Federation;
+import io.cohort.coordinator.server.CoordinatorServer;
+import io.cohort.model.codec.PayloadEncoder;
+import io.cohort.model.codec.Sha256;
+import io.cohort.model.layout.ModelArchitecture;
+import io.cohort.model.layout.ParameterLayout;
+import io.cohort.model.layout.TensorShape;
+import io.cohort.proto.v1.ClientMessage;
+import io.cohort.proto.v1.DatasetSummary;
+import io.cohort.proto.v1.Encoding;
+import io.cohort.proto.v1.EvaluationResult;
+import io.cohort.proto.v1.FederationServiceGrpc;
+import io.cohort.proto.v1.FederationSpec;
+import io.cohort.proto.v1.Hello;
+import io.cohort.proto.v1.Manifest;
+import io.cohort.proto.v1.Metrics;
+import io.cohort.proto.v1.ModelSpec;
+import io.cohort.proto.v1.RoundOutcome;
+import io.cohort.proto.v1.ServerMessage;
+import io.cohort.proto.v1.Task;
+import io.cohort.proto.v1.TaskKind;
+import io.cohort.proto.v1.UpdateChunk;
+import io.cohort.proto.v1.UpdateData;
+import io.cohort.proto.v1.UpdateHeader;
+import io.cohort.proto.v1.UpdateTrailer;
+import io.cohort.proto.v1.UploadReceipt;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hostile and broken uploads against a real coordinator: each is refused with a precise status,
+ * and the round aggregate only ever holds the one valid update.
+ */
+class UploadValidationTest {
+
+  static final ModelSpec MODEL = ModelSpec.newBuilder().setArchitecture("logistic")
+      .setInputFeatures(2).setNumClasses(2).build();
+  static final ParameterLayout LAYOUT = new ModelArchitecture(MODEL).trainableLayout();
+
+  @TempDir Path dir;
+  CoordinatorServer server;
+  ManagedChannel channel;
+  Federation federation;
+  StreamObserver<ClientMessage> session;
+  final BlockingQueue<ServerMessage> inbox = new LinkedBlockingQueue<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    server = new CoordinatorServer(new CoordinatorServer.Config("127.0.0.1", 0, dir, 500, 2),
+        List.of()).start();
+    federation = server.federations().create(FederationSpec.newBuilder()
+        .setFederationId("fed").setModel(MODEL).setSchemaFingerprint("s").setRounds(1)
+        .setMinNodes(1).setRoundTimeoutMs(20_000).setEvalTimeoutMs(2_000).build());
+    channel = NettyChannelBuilder.forTarget(server.target()).usePlaintext().build();
+    session = FederationServiceGrpc.newStub(channel).session(new StreamObserver<>() {
+      @Override
+      public void onNext(ServerMessage value) {
+        inbox.add(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {}
+    });
+    session.onNext(ClientMessage.newBuilder().setHello(Hello.newBuilder().setFederationId("fed")
+        .setNodeId("n1").setDataset(DatasetSummary.newBuilder().setTrainExamples(50)
+            .setSchemaFingerprint("s").setInputFeatures(2))).build());
+    assertThat(next().hasWelcome()).isTrue();
+  }
+
+  @AfterEach
+  void tearDown() {
+    session.onCompleted();
+    channel.shutdownNow();
+    server.close();
+  }
+
+  ServerMessage next() throws InterruptedException {
+    ServerMessage m;
+    do {
+      m = inbox.poll(10, TimeUnit.SECONDS);
+      assertThat(m).as("message from coordinator").isNotNull();
+    } while (m.hasHeartbeat());
+    return m;
+  }
+
+  Task trainTask() throws InterruptedException {
+    federation.start();
+    Task t = next().getTask();
+    assertThat(t.getKind()).isEqualTo(TaskKind.TRAIN);
+    return t;
+  }
+
+  static float[] delta(float v) {
+    float[] d = new float[LAYOUT.totalElements()];
+    Arrays.fill(d, v);
+    return d;
+  }
+
+  UploadReceipt upload(Task task, float[] values, UnaryOperator<UpdateHeader.Builder> header,
+      UnaryOperator<String> checksum) throws Exception {
+    byte[] payload = PayloadEncoder.encode(values, Encoding.FLOAT32);
+    Manifest manifest = LAYOUT.toManifest(Encoding.FLOAT32, null);
+    UpdateHeader.Builder h = UpdateHeader.newBuilder().setTaskId(task.getTaskId())
+        .setNodeId("n1").setRound(task.getRound()).setBaseVersion(task.getModelVersion())
+        .setSampleCount(50).setManifest(manifest).setTrainMetrics(Metrics.getDefaultInstance());
+    CompletableFuture<UploadReceipt> result = new CompletableFuture<>();
+    StreamObserver<UpdateChunk> out = FederationServiceGrpc.newStub(channel)
+        .uploadUpdate(new StreamObserver<>() {
+          @Override
+          public void onNext(UploadReceipt value) {
+            result.complete(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            result.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
+    out.onNext(UpdateChunk.newBuilder().setHeader(header.apply(h)).build());
+    out.onNext(UpdateChunk.newBuilder().setData(UpdateData.newBuilder().setOffset(0)
+        .setData(ByteString.copyFrom(payload))).build());
+    out.onNext(UpdateChunk.newBuilder().setTrailer(UpdateTrailer.newBuilder()
+        .setSha256(checksum.apply(Sha256.of(payload)))).build());
+    out.onCompleted();
+    try {
+      return result.get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
+  static void assertStatus(ThrowingCall call, Status.Code code, String text) {
+    assertThatThrownBy(call::run).isInstanceOf(StatusRuntimeException.class)
+        .satisfies(e -> {
+          Status s = ((StatusRuntimeException) e).getStatus();
+          assertThat(s.getCode()).isEqualTo(code);
+          assertThat(s.getDescription()).contains(text);
+        });
+  }
+
+  interface ThrowingCall {
+    void run() throws Exception;
+  }
+
+  @Test
+  void badUploadsAreRefusedPreciselyAndOnlyTheValidUpdateIsCountedOnce() throws Exception {
+    float[] initial = federation.currentParameters().clone();
+    Task task = trainTask();
+    float[] good = delta(0.5f);
+
+    assertStatus(() -> upload(task, good, h -> h.setTaskId("nope"), s -> s),
+        Status.Code.NOT_FOUND, "unknown task 'nope'");
+    assertStatus(() -> upload(task, good, h -> h.setNodeId("intruder"), s -> s),
+        Status.Code.PERMISSION_DENIED, "not assigned to node 'intruder'");
+    assertStatus(() -> upload(task, good, h -> h.setRound(task.getRound() - 1), s -> s),
+        Status.Code.FAILED_PRECONDITION, "stale round");
+    assertStatus(() -> upload(task, good, h -> h.setBaseVersion("0000000000000000"), s -> s),
+        Status.Code.FAILED_PRECONDITION, "trained from version");
+    assertStatus(() -> upload(task, good, h -> h.setManifest(new ParameterLayout(List.of(
+            new TensorShape("layer0.weight", new long[] {2, 3}),
+            new TensorShape("layer0.bias", new long[] {2}))).toManifest(Encoding.FLOAT32, null)),
+            s -> s),
+        Status.Code.INVALID_ARGUMENT, "do not match the model's trainable tensors");
+    float[] nan = delta(0.5f);
+    nan[3] = Float.NaN;
+    assertStatus(() -> upload(task, nan, h -> h, s -> s), Status.Code.INVALID_ARGUMENT,
+        "non-finite value NaN at element 3");
+    assertStatus(() -> upload(task, good, h -> h, s -> "ab" + s.substring(2)),
+        Status.Code.DATA_LOSS, "checksum mismatch");
+    assertStatus(() -> upload(task, good, h -> h.setSampleCount(0), s -> s),
+        Status.Code.INVALID_ARGUMENT, "sample_count must be positive");
+
+    UploadReceipt first = upload(task, good, h -> h, s -> s);
+    assertThat(first.getDuplicate()).isFalse();
+    UploadReceipt retry = upload(task, good, h -> h, s -> s);
+    assertThat(retry.getDuplicate()).isTrue();
+    assertStatus(() -> upload(task, delta(9f), h -> h, s -> s), Status.Code.FAILED_PRECONDITION,
+        "already has an accepted update with a different checksum");
+
+    // Answer the evaluation task so the round closes quickly.
+    Task eval = next().getTask();
+    assertThat(eval.getKind()).isEqualTo(TaskKind.EVALUATE);
+    session.onNext(ClientMessage.newBuilder().setEvaluation(EvaluationResult.newBuilder()
+        .setTaskId(eval.getTaskId()).setMetrics(Metrics.newBuilder().setExamples(1))
+        .setCorrect(1).setLossSum(0.1)).build());
+    assertThat(server.federations().awaitTerminal("fed", 20_000)).isTrue();
+    assertThat(federation.rounds().get(0).getOutcome()).isEqualTo(RoundOutcome.SUCCEEDED);
+    float[] after = federation.currentParameters();
+    for (int i = 0; i < after.length; i++) {
+      assertThat(after[i]).isCloseTo(initial[i] + 0.5f, Offset.offset(1e-6f));
+    }
+  }
+
+  @Test
+  void uploadAfterTheRoundClosedIsRefusedAsExpired() throws Exception {
+    Task task = trainTask();
+    server.federations().stop(federation);
+    assertStatus(() -> upload(task, delta(1f), h -> h, s -> s), Status.Code.FAILED_PRECONDITION,
+        "is closed");
+    assertThat(federation.rounds()).isEmpty();
+  }
+}
