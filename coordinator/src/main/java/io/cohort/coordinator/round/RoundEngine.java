@@ -196,6 +196,12 @@ public final class RoundEngine implements Runnable {
       });
     }
 
+    if (spec.getSkipEvaluation()) {
+      federation.roundFinished(summary.setOutcome(RoundOutcome.SUCCEEDED)
+          .setModelVersion(version.getVersion())
+          .setDurationMs(System.currentTimeMillis() - started).build(), next);
+      return;
+    }
     // Evaluation phase: every connected node evaluates the new version on its held-out split.
     RoundTasks eval = new RoundTasks(federation.id(), round, TaskKind.EVALUATE,
         version.getVersion(), System.currentTimeMillis() + spec.getEvalTimeoutMs(), null);

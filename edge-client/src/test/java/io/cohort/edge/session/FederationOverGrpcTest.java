@@ -56,7 +56,7 @@ class FederationOverGrpcTest {
         .setSelectionTimeoutMs(10_000).setSeed(7).build();
   }
 
-  EdgeClient client(String fed, String node, ConstantWork work, String fingerprint) {
+  EdgeClient client(String fed, String node, GatedWork work, String fingerprint) {
     EdgeClient c = new EdgeClient(new EdgeClient.Config(server.target(), fed, node, 100, 1_000),
         DatasetSummary.newBuilder().setTrainExamples(work.samples).setEvalExamples(10)
             .setSchemaFingerprint(fingerprint).setInputFeatures(3).build(),
@@ -70,8 +70,8 @@ class FederationOverGrpcTest {
     startServer();
     Federation f = server.federations().create(spec("fed", 2, 2, 2));
     float[] initial = f.currentParameters().clone();
-    client("fed", "a", new ConstantWork(ELEMENTS, 1.0f, 100), "schema-1");
-    client("fed", "b", new ConstantWork(ELEMENTS, 4.0f, 300), "schema-1");
+    client("fed", "a", new GatedWork(ELEMENTS, 1.0f, 100), "schema-1");
+    client("fed", "b", new GatedWork(ELEMENTS, 4.0f, 300), "schema-1");
     await().atMost(Duration.ofSeconds(10)).until(() -> f.nodes().connected().size() == 2);
     f.start();
 
@@ -100,9 +100,9 @@ class FederationOverGrpcTest {
     startServer();
     Federation f = server.federations().create(spec("fed", 1, 2, 1).toBuilder()
         .setRoundTimeoutMs(1_500).build());
-    ConstantWork slow = new ConstantWork(ELEMENTS, 9.0f, 100);
+    GatedWork slow = new GatedWork(ELEMENTS, 9.0f, 100);
     slow.gate = new CountDownLatch(1);
-    client("fed", "fast", new ConstantWork(ELEMENTS, 1.0f, 100), "schema-1");
+    client("fed", "fast", new GatedWork(ELEMENTS, 1.0f, 100), "schema-1");
     client("fed", "slow", slow, "schema-1");
     await().atMost(Duration.ofSeconds(10)).until(() -> f.nodes().connected().size() == 2);
     float[] initial = f.currentParameters().clone();
@@ -122,7 +122,7 @@ class FederationOverGrpcTest {
     startServer();
     Federation f = server.federations().create(spec("fed", 3, 1, 1).toBuilder()
         .setRoundTimeoutMs(800).setMaxRoundRetries(1).build());
-    ConstantWork stuck = new ConstantWork(ELEMENTS, 1.0f, 100);
+    GatedWork stuck = new GatedWork(ELEMENTS, 1.0f, 100);
     stuck.gate = new CountDownLatch(1);
     client("fed", "stuck", stuck, "schema-1");
     await().atMost(Duration.ofSeconds(10)).until(() -> f.nodes().connected().size() == 1);
@@ -141,7 +141,7 @@ class FederationOverGrpcTest {
   void nodeWithAnotherSchemaIsRefusedWithAMessageNamingTheFingerprint() throws Exception {
     startServer();
     server.federations().create(spec("fed", 1, 1, 1));
-    EdgeClient c = client("fed", "odd", new ConstantWork(ELEMENTS, 1.0f, 10), "other-schema");
+    EdgeClient c = client("fed", "odd", new GatedWork(ELEMENTS, 1.0f, 10), "other-schema");
     assertThatThrownBy(() -> c.awaitEnd(10, TimeUnit.SECONDS))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("schema fingerprint other-schema")
@@ -152,14 +152,14 @@ class FederationOverGrpcTest {
   void secondSessionWithTheSameNodeIdIsRefusedAndTheFirstKeepsWorking() throws Exception {
     startServer();
     Federation f = server.federations().create(spec("fed", 1, 1, 1));
-    client("fed", "twin", new ConstantWork(ELEMENTS, 1.0f, 10), "schema-1");
+    client("fed", "twin", new GatedWork(ELEMENTS, 1.0f, 10), "schema-1");
     await().atMost(Duration.ofSeconds(10)).until(() -> f.nodes().connected().size() == 1);
     ClientListener recording = new ClientListener() {};
     List<String> reasons = new ArrayList<>();
     EdgeClient twin = new EdgeClient(new EdgeClient.Config(server.target(), "fed", "twin", 5_000,
         10_000), DatasetSummary.newBuilder().setTrainExamples(10).setSchemaFingerprint("schema-1")
         .setInputFeatures(3).build(), Capabilities.getDefaultInstance(),
-        new ConstantWork(ELEMENTS, 1.0f, 10), new ClientListener() {
+        new GatedWork(ELEMENTS, 1.0f, 10), new ClientListener() {
           @Override
           public void disconnected(String reason, long retryInMs) {
             reasons.add(reason);

@@ -1,0 +1,87 @@
+package io.cohort.deploy.cli;
+
+import io.cohort.coordinator.federation.Federation;
+import io.cohort.coordinator.server.CoordinatorServer;
+import io.cohort.deploy.spec.FederationFile;
+import io.cohort.deploy.spec.SchemaBinding;
+import io.cohort.proto.v1.FederationSpec;
+import io.cohort.proto.v1.FederationState;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cohort coordinator}: runs a coordinator until interrupted. */
+@Command(name = "coordinator", mixinStandardHelpOptions = true,
+    description = {"Runs a coordinator: federations, round engine, model registry, gRPC API.",
+        "State lives in --data-dir; restarting with the same folder resumes every federation",
+        "from its last completed round."})
+public final class CoordinatorCommand implements Callable<Integer> {
+
+  @Option(names = "--host", defaultValue = "${env:COHORT_HOST:-127.0.0.1}",
+      description = "Address to listen on (env COHORT_HOST, default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "${env:COHORT_PORT:-7400}",
+      description = "gRPC port; 0 picks a free one (env COHORT_PORT, default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--data-dir", defaultValue = "${env:COHORT_DATA_DIR:-cohort-data}",
+      description = "Journal and model registry folder (env COHORT_DATA_DIR, default"
+          + " ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--spec", description = "Federation spec YAML to create if its id does not"
+      + " exist yet (see docs/architecture.md).")
+  Path spec;
+
+  @Option(names = "--start", description = "Start the federation from --spec if it is CREATED.")
+  boolean start;
+
+  @Option(names = "--heartbeat-ms", defaultValue = "${env:COHORT_HEARTBEAT_MS:-2000}",
+      description = "Heartbeat interval; sessions silent for 5 intervals are dropped"
+          + " (default ${DEFAULT-VALUE}).")
+  long heartbeatMs;
+
+  @Option(names = "--max-concurrent-uploads",
+      defaultValue = "${env:COHORT_MAX_CONCURRENT_UPLOADS:-4}",
+      description = "Updates staged at once; bounds memory to (this + 1) models"
+          + " (default ${DEFAULT-VALUE}).")
+  int maxConcurrentUploads;
+
+  @Option(names = "--exit-when-done", description = "Exit once every federation is terminal.")
+  boolean exitWhenDone;
+
+  @Override
+  public Integer call() throws Exception {
+    CoordinatorServer server = new CoordinatorServer(new CoordinatorServer.Config(host, port,
+        dataDir, heartbeatMs, maxConcurrentUploads), List.of()).start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }));
+    System.out.println("coordinator listening on " + server.target() + " (data: "
+        + dataDir.toAbsolutePath() + ")");
+    if (spec != null) {
+      FederationFile file = FederationFile.load(spec);
+      FederationSpec resolved = SchemaBinding.bind(file).spec();
+      Federation f = server.federations().get(resolved.getFederationId())
+          .orElseGet(() -> server.federations().create(resolved));
+      if (start && f.state() == FederationState.CREATED) {
+        f.start();
+      }
+      System.out.println("federation " + f.id() + " is " + f.state() + " (round "
+          + f.completedRounds() + " of " + f.spec().getRounds() + ")");
+      if (exitWhenDone) {
+        server.federations().awaitTerminal(f.id(), Long.MAX_VALUE);
+        System.out.println("federation " + f.id() + " is " + f.state());
+        return f.state() == FederationState.COMPLETED ? 0 : 1;
+      }
+    }
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,151 @@
+package io.cohort.deploy.demo;
+
+import io.cohort.coordinator.federation.Federation;
+import io.cohort.coordinator.federation.FederationListener;
+import io.cohort.coordinator.server.CoordinatorServer;
+import io.cohort.deploy.UserError;
+import io.cohort.deploy.spec.FederationFile;
+import io.cohort.deploy.spec.SchemaBinding;
+import io.cohort.proto.v1.FederationSpec;
+import io.cohort.proto.v1.FederationState;
+import io.cohort.proto.v1.RoundSummary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cohort demo}: a whole federation on this machine. The coordinator runs in this process;
+ * every hospital is an edge-client child process holding only its own rows.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Runs a local federation: a coordinator plus one edge-client process per node.",
+        "Default: the UCI heart-disease federation of four hospitals (Cleveland, Hungary,",
+        "Switzerland, VA Long Beach), logistic regression, FedAvg, 20 rounds.",
+        "Prints each round and a summary; --report writes the JSON report."})
+public final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--spec", description = "Federation spec YAML (default: the built-in heart"
+      + " federation, deploy/src/main/resources/heart-demo.yaml).")
+  Path spec;
+
+  @Option(names = "--rounds", description = "Number of rounds (overrides the spec).")
+  Integer rounds;
+
+  @Option(names = "--strategy", description = "Aggregation strategy: fedavg, fedavgm, fedprox,"
+      + " fedadam, fedyogi, fedadagrad (overrides the spec).")
+  String strategy;
+
+  @Option(names = "--seed", description = "Seed of the initial model and node selection"
+      + " (overrides the spec).")
+  Long seed;
+
+  @Option(names = "--report", description = "Write the JSON report to this file.")
+  Path report;
+
+  @Option(names = "--exit-when-done", description = "Exit when the federation ends (otherwise"
+      + " keep serving until Ctrl-C).")
+  boolean exitWhenDone;
+
+  @Option(names = "--port", defaultValue = "0",
+      description = "Coordinator port on 127.0.0.1; 0 picks a free one (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--work-dir", description = "Folder for the coordinator's data, the nodes'"
+      + " files and logs (default: .cache/demo/<timestamp> under the project).")
+  Path workDir;
+
+  @Option(names = "--node-timeout-s", defaultValue = "180",
+      description = "How long to wait for every node to connect (default ${DEFAULT-VALUE} s).")
+  int nodeTimeoutS;
+
+  @Override
+  public Integer call() throws Exception {
+    FederationFile file = spec != null ? FederationFile.load(spec)
+        : FederationFile.loadResource("/heart-demo.yaml");
+    file = file.withSpec(overrides(file.spec()));
+    if (file.nodes().isEmpty()) {
+      throw new UserError("spec has no nodes: a demo needs at least one 'nodes' entry");
+    }
+    SchemaBinding.Bound bound = SchemaBinding.bind(file);
+    FederationSpec fspec = bound.spec();
+    Path dir = workDir != null ? workDir : defaultWorkDir();
+    Files.createDirectories(dir.resolve("logs"));
+
+    DemoConsole console = new DemoConsole(System.out, fspec.getRounds());
+    List<FederationListener> listeners = new ArrayList<>();
+    listeners.add(console);
+    CountDownLatch ended = new CountDownLatch(1);
+    try (CoordinatorServer server = new CoordinatorServer(new CoordinatorServer.Config(
+        "127.0.0.1", port, dir.resolve("coordinator"), 2_000, 4), listeners).start();
+        NodeProcesses nodes = new NodeProcesses(dir)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(nodes::close));
+      Federation federation = server.federations().create(fspec);
+      console.header(fspec, server.target(), dir, file.nodes().size());
+      Path schema = SchemaBinding.materializeSchema(file, dir);
+      for (FederationFile.NodeEntry node : file.nodes()) {
+        nodes.start(node.id(), List.of("client", "--coordinator", server.target(),
+            "--federation", fspec.getFederationId(), "--node", node.id(),
+            "--data", SchemaBinding.materializeNodeCsv(file, node, dir).toString(),
+            "--schema", schema.toString(), "--seed", Long.toString(fspec.getSeed())));
+      }
+      console.waitingForNodes();
+      long deadline = System.currentTimeMillis() + Duration.ofSeconds(nodeTimeoutS).toMillis();
+      while (!federation.nodes().awaitAvailable(file.nodes().size(),
+          Math.min(deadline, System.currentTimeMillis() + 1_000))) {
+        nodes.checkAlive();
+        if (System.currentTimeMillis() > deadline) {
+          throw new UserError("only " + federation.nodes().connected().size() + " of "
+              + file.nodes().size() + " nodes connected within " + nodeTimeoutS
+              + " s; see the logs in " + dir.resolve("logs"));
+        }
+      }
+      console.nodesConnected(federation.nodes().snapshot());
+      federation.start();
+      server.federations().awaitTerminal(federation.id(), Long.MAX_VALUE);
+      List<RoundSummary> rounds = federation.rounds();
+      console.summary(federation, rounds);
+      if (report != null) {
+        DemoReport.write(report, federation, rounds, federation.nodes().snapshot());
+        System.out.println("report written to " + report.toAbsolutePath());
+      }
+      if (!exitWhenDone) {
+        System.out.println("coordinator still serving on " + server.target()
+            + " (Ctrl-C to exit)");
+        Runtime.getRuntime().addShutdownHook(new Thread(ended::countDown));
+        ended.await();
+      }
+      return federation.state() == FederationState.COMPLETED ? 0 : 1;
+    }
+  }
+
+  private FederationSpec overrides(FederationSpec s) {
+    FederationSpec.Builder b = s.toBuilder();
+    if (rounds != null) {
+      if (rounds < 1) {
+        throw new UserError("--rounds must be at least 1");
+      }
+      b.setRounds(rounds);
+    }
+    if (strategy != null) {
+      b.setStrategy(strategy);
+    }
+    if (seed != null) {
+      b.setSeed(seed);
+    }
+    return b.build();
+  }
+
+  private static Path defaultWorkDir() {
+    String home = System.getProperty("cohort.home", ".");
+    return Path.of(home, ".cache", "demo",
+        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+  }
+}

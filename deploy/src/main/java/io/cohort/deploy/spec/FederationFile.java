@@ -1,0 +1,133 @@
+package io.cohort.deploy.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.cohort.deploy.UserError;
+import io.cohort.proto.v1.FederationSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A federation spec file (YAML). Top-level keys:
+ *
+ * <ul>
+ *   <li>{@code federation}: the {@code cohort.v1.FederationSpec} fields in snake_case (model,
+ *       strategy, rounds, quorum, deadlines, train...). {@code model.input_features} and
+ *       {@code schema_fingerprint} are filled in from the schema.
+ *   <li>{@code schema}: path of the schema YAML every node uses (relative to the spec file), or
+ *       {@code builtin:heart} for the bundled heart-disease schema.
+ *   <li>{@code nodes} (demo only): one entry per edge client: {@code id}, {@code csv} (relative
+ *       to the spec file; omitted for built-in data, which then uses the site of that id).
+ * </ul>
+ */
+public record FederationFile(FederationSpec spec, String schema, Path baseDir, List<NodeEntry> nodes) {
+
+  /** One node of a demo federation. */
+  public record NodeEntry(String id, String csv) {}
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public static FederationFile load(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new UserError("spec file " + file + " does not exist");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return parse(YAML.readTree(in), file.toAbsolutePath().getParent(), file.toString());
+    } catch (IOException e) {
+      throw new UserError("spec file " + file + " is not valid YAML: " + firstLine(e));
+    }
+  }
+
+  public static FederationFile loadResource(String resource) {
+    try (InputStream in = FederationFile.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing built-in spec " + resource);
+      }
+      return parse(YAML.readTree(in), null, resource);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static FederationFile parse(JsonNode root, Path baseDir, String name) {
+    if (root == null || !root.isObject()) {
+      throw new UserError("spec " + name + " must be a YAML mapping");
+    }
+    Set<String> known = Set.of("federation", "schema", "nodes");
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!known.contains(key)) {
+        throw new UserError("spec " + name + ": unknown top-level key '" + key + "' (use "
+            + known + ")");
+      }
+    }
+    JsonNode fed = root.get("federation");
+    if (fed == null || !fed.isObject()) {
+      throw new UserError("spec " + name + ": missing 'federation' section");
+    }
+    FederationSpec.Builder spec = FederationSpec.newBuilder();
+    try {
+      JsonFormat.parser().merge(JSON.writeValueAsString(fed), spec);
+    } catch (InvalidProtocolBufferException e) {
+      throw new UserError("spec " + name + ", section federation: " + e.getMessage());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    String schema = root.path("schema").asText("");
+    if (schema.isEmpty()) {
+      throw new UserError("spec " + name + ": missing 'schema' (a schema file path or"
+          + " builtin:heart)");
+    }
+    List<NodeEntry> nodes = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (JsonNode n : root.path("nodes")) {
+      String id = n.path("id").asText("");
+      if (id.isEmpty()) {
+        throw new UserError("spec " + name + ": every node needs an 'id'");
+      }
+      if (!ids.add(id)) {
+        throw new UserError("spec " + name + ": node id '" + id + "' is used twice");
+      }
+      String csv = n.path("csv").asText("");
+      if (!csv.isEmpty() && baseDir != null && !Files.isRegularFile(baseDir.resolve(csv))) {
+        throw new UserError("spec " + name + ": node " + id + " csv file "
+            + baseDir.resolve(csv) + " does not exist");
+      }
+      nodes.add(new NodeEntry(id, csv));
+    }
+    if (!schema.startsWith("builtin:") && baseDir != null
+        && !Files.isRegularFile(baseDir.resolve(schema))) {
+      throw new UserError("spec " + name + ": schema file " + baseDir.resolve(schema)
+          + " does not exist");
+    }
+    return new FederationFile(spec.build(), schema, baseDir, nodes);
+  }
+
+  /** Resolves a path given in the spec against the spec file's folder. */
+  public Path resolve(String path) {
+    return baseDir == null ? Path.of(path) : baseDir.resolve(path);
+  }
+
+  /** A copy with top-level federation fields overridden (demo flags). */
+  public FederationFile withSpec(FederationSpec newSpec) {
+    return new FederationFile(newSpec, schema, baseDir, nodes);
+  }
+
+  private static String firstLine(Exception e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+}
