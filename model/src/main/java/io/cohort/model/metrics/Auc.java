@@ -1,32 +1,69 @@
 package io.cohort.model.metrics;
 
-/** Area under the ROC curve. */
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * Area under the ROC curve: the probability that a random positive example scores higher than a
+ * random negative one, ties counting one half. NaN when either class is absent.
+ */
 public final class Auc {
 
   private Auc() {}
 
   /**
-   * AUC from histograms of positive-class scores over equal bins of [0, 1], one for positive and
-   * one for negative examples: P(score_pos > score_neg) with ties within a bin counted as half.
-   * NaN when either class is absent.
+   * The AUC of scores binned into histograms over equal bins in ascending score order. Examples in
+   * the same bin count as ties, so the result differs from {@link #exact} by at most half the
+   * fraction of positive/negative pairs that share a bin.
    */
   public static double fromHistograms(long[] positive, long[] negative) {
     if (positive.length != negative.length) {
-      throw new IllegalArgumentException("histograms must have the same number of bins");
+      throw new IllegalArgumentException("histograms differ in bins: " + positive.length
+          + " positive, " + negative.length + " negative");
     }
-    double pairs = 0;
-    long negBelow = 0;
-    long totalPos = 0;
-    long totalNeg = 0;
+    double positives = 0;
+    double negatives = 0;
+    double wins = 0;
     for (int b = 0; b < positive.length; b++) {
-      pairs += positive[b] * (negBelow + 0.5 * negative[b]);
-      negBelow += negative[b];
-      totalPos += positive[b];
-      totalNeg += negative[b];
+      if (positive[b] < 0 || negative[b] < 0) {
+        throw new IllegalArgumentException("histogram counts must not be negative (bin " + b + ")");
+      }
+      wins += positive[b] * (negatives + 0.5 * negative[b]);
+      positives += positive[b];
+      negatives += negative[b];
     }
-    if (totalPos == 0 || totalNeg == 0) {
+    return positives == 0 || negatives == 0 ? Double.NaN : wins / (positives * negatives);
+  }
+
+  /** The exact AUC of per-example scores (Mann-Whitney U with average ranks for ties). */
+  public static double exact(double[] scores, boolean[] positive) {
+    if (scores.length != positive.length) {
+      throw new IllegalArgumentException(scores.length + " scores but " + positive.length
+          + " labels");
+    }
+    Integer[] order = new Integer[scores.length];
+    Arrays.setAll(order, i -> i);
+    Arrays.sort(order, Comparator.comparingDouble(i -> scores[i]));
+    double positiveRankSum = 0;
+    long positives = 0;
+    for (int start = 0; start < order.length; ) {
+      int end = start;
+      while (end < order.length && scores[order[end]] == scores[order[start]]) {
+        end++;
+      }
+      double averageRank = (start + 1 + end) / 2.0; // ranks start..end-1, 1-based
+      for (int k = start; k < end; k++) {
+        if (positive[order[k]]) {
+          positiveRankSum += averageRank;
+          positives++;
+        }
+      }
+      start = end;
+    }
+    long negatives = scores.length - positives;
+    if (positives == 0 || negatives == 0) {
       return Double.NaN;
     }
-    return pairs / ((double) totalPos * totalNeg);
+    return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
   }
 }
