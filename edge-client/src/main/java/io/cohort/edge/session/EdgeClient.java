@@ -272,7 +272,7 @@ public final class EdgeClient implements AutoCloseable {
         task, config.nodeId(), arch.layout());
     listener.trainingStarted(task);
     long[] lastProgress = {0};
-    TrainOutcome outcome = work.train(task, global, (fraction, loss) -> {
+    TrainOutcome outcome = work.train(arch.spec(), task, global, (fraction, loss) -> {
       listener.trainingProgress(task, fraction, loss);
       long now = System.currentTimeMillis();
       if (now - lastProgress[0] > 1_000) {
@@ -309,7 +309,7 @@ public final class EdgeClient implements AutoCloseable {
     ModelArchitecture arch = new ModelArchitecture(model);
     float[] params = ModelDownloader.download(FederationServiceGrpc.newBlockingStub(channel),
         task, config.nodeId(), arch.layout());
-    EvaluationResult result = work.evaluate(task, params).toBuilder()
+    EvaluationResult result = work.evaluate(arch.spec(), task, params).toBuilder()
         .setTaskId(task.getTaskId()).build();
     send(ClientMessage.newBuilder().setEvaluation(result).build());
     listener.evaluated(task, result);

@@ -1,6 +1,8 @@
 package io.cohort.edge.task;
 
+import io.cohort.edge.training.ProgressListener;
 import io.cohort.proto.v1.EvaluationResult;
+import io.cohort.proto.v1.ModelSpec;
 import io.cohort.proto.v1.Metrics;
 import io.cohort.proto.v1.Task;
 import java.util.Arrays;
@@ -36,7 +38,7 @@ public final class ConstantUpdateWork implements LocalWork {
   }
 
   @Override
-  public TrainOutcome train(Task task, float[] global, ProgressListener progress,
+  public TrainOutcome train(ModelSpec model, Task task, float[] global, ProgressListener progress,
       BooleanSupplier cancelled) {
     if (computeMillis > 0) {
       try {
@@ -45,13 +47,13 @@ public final class ConstantUpdateWork implements LocalWork {
         Thread.currentThread().interrupt();
       }
     }
-    progress.progress(1.0, 1.0);
+    progress.onProgress(1.0, 1.0);
     return new TrainOutcome(delta, samples, Metrics.newBuilder().setLoss(1.0)
         .setExamples(samples).build(), 0);
   }
 
   @Override
-  public EvaluationResult evaluate(Task task, float[] parameters) {
+  public EvaluationResult evaluate(ModelSpec model, Task task, float[] parameters) {
     return EvaluationResult.newBuilder().setMetrics(Metrics.newBuilder().setExamples(10)
         .setLoss(0.5).setAccuracy(0.7)).setLossSum(5).setCorrect(7).build();
   }

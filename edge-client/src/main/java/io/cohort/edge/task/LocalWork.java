@@ -1,6 +1,8 @@
 package io.cohort.edge.task;
 
+import io.cohort.edge.training.ProgressListener;
 import io.cohort.proto.v1.EvaluationResult;
+import io.cohort.proto.v1.ModelSpec;
 import io.cohort.proto.v1.Task;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -18,23 +20,17 @@ public interface LocalWork {
   }
 
   /**
-   * Trains from the given global parameters (full layout).
+   * Trains the federation's model (as announced in the session's welcome) from the given
+   * global parameters (full layout).
    *
    * @param cancelled true once the coordinator withdrew the task; stop early if so
    */
-  TrainOutcome train(Task task, float[] global, ProgressListener progress,
+  TrainOutcome train(ModelSpec model, Task task, float[] global, ProgressListener progress,
       BooleanSupplier cancelled);
 
   /** Evaluates the given parameters (full layout) on the local held-out split. */
-  EvaluationResult evaluate(Task task, float[] parameters);
+  EvaluationResult evaluate(ModelSpec model, Task task, float[] parameters);
 
   /** A reason to refuse a task. */
   record Decline(String code, String message) {}
-
-  /** Progress of local training. */
-  interface ProgressListener {
-    void progress(double fraction, double runningLoss);
-
-    ProgressListener NONE = (f, l) -> { };
-  }
 }

@@ -3,7 +3,9 @@ package io.cohort.edge.session;
 import io.cohort.edge.task.ConstantUpdateWork;
 import io.cohort.edge.task.LocalWork;
 import io.cohort.edge.task.TrainOutcome;
+import io.cohort.edge.training.ProgressListener;
 import io.cohort.proto.v1.EvaluationResult;
+import io.cohort.proto.v1.ModelSpec;
 import io.cohort.proto.v1.Task;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
@@ -23,7 +25,7 @@ final class GatedWork implements LocalWork {
   }
 
   @Override
-  public TrainOutcome train(Task task, float[] global, ProgressListener progress,
+  public TrainOutcome train(ModelSpec model, Task task, float[] global, ProgressListener progress,
       BooleanSupplier cancelled) {
     CountDownLatch g = gate;
     if (g != null && task.getRound() >= gateFromRound) {
@@ -33,11 +35,11 @@ final class GatedWork implements LocalWork {
         Thread.currentThread().interrupt();
       }
     }
-    return inner.train(task, global, progress, cancelled);
+    return inner.train(model, task, global, progress, cancelled);
   }
 
   @Override
-  public EvaluationResult evaluate(Task task, float[] parameters) {
-    return inner.evaluate(task, parameters);
+  public EvaluationResult evaluate(ModelSpec model, Task task, float[] parameters) {
+    return inner.evaluate(model, task, parameters);
   }
 }

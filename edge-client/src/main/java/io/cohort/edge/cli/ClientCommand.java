@@ -1,0 +1,147 @@
+package io.cohort.edge.cli;
+
+import io.cohort.edge.session.EdgeClient;
+import io.cohort.edge.task.ConstantUpdateWork;
+import io.cohort.edge.task.LocalWork;
+import io.cohort.edge.training.DjlLocalWork;
+import io.cohort.edge.training.GradientTransform;
+import io.cohort.model.djl.DjlRuntime;
+import io.cohort.proto.v1.Capabilities;
+import io.cohort.proto.v1.DatasetSummary;
+import io.cohort.proto.v1.Encoding;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cohort client}: a data owner's node. */
+@Command(name = "client", mixinStandardHelpOptions = true,
+    description = {"Runs an edge client: joins a federation, trains on local data when asked,",
+        "uploads only model updates. Reconnects by itself; exits when the federation ends",
+        "(0 = completed, 1 = stopped or failed, 2 = refused or bad input)."})
+public final class ClientCommand implements Callable<Integer> {
+
+  @Option(names = "--coordinator", defaultValue = "${env:COHORT_COORDINATOR:-127.0.0.1:7400}",
+      description = "Coordinator address host:port (env COHORT_COORDINATOR, default"
+          + " ${DEFAULT-VALUE}).")
+  String coordinator;
+
+  @Option(names = "--federation", defaultValue = "${env:COHORT_FEDERATION:-heart}",
+      description = "Federation to join (env COHORT_FEDERATION, default ${DEFAULT-VALUE}).")
+  String federation;
+
+  @Option(names = "--node", required = true, defaultValue = "${env:COHORT_NODE_ID}",
+      description = "This node's id, [a-z0-9_-]{1,64} (env COHORT_NODE_ID).")
+  String node;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  static final class Source {
+    @ArgGroup(exclusive = false)
+    LocalData data;
+
+    @ArgGroup(exclusive = false)
+    Simulated simulated;
+  }
+
+  static final class LocalData {
+    @Option(names = "--data", required = true, description = "Local CSV file (never leaves"
+        + " this machine).")
+    Path csv;
+
+    @Option(names = "--schema", required = true, description = "Schema YAML of the"
+        + " federation (label, features, missing markers).")
+    Path schema;
+  }
+
+  static final class Simulated {
+    @Option(names = "--simulate-elements", required = true, description = "Benchmark mode:"
+        + " no data, the update is a constant vector of this many trainable parameters.")
+    int elements;
+
+    @Option(names = "--simulate-value", defaultValue = "0.001",
+        description = "Value of every element of the simulated update (default"
+            + " ${DEFAULT-VALUE}).")
+    float value;
+
+    @Option(names = "--simulate-samples", defaultValue = "100",
+        description = "Sample count the simulated node reports (default ${DEFAULT-VALUE}).")
+    long samples;
+
+    @Option(names = "--simulate-input-features", required = true,
+        description = "Input features the simulated node reports (must match the model).")
+    int inputFeatures;
+
+    @Option(names = "--simulate-schema-fingerprint", defaultValue = "simulated",
+        description = "Schema fingerprint the simulated node reports (default"
+            + " ${DEFAULT-VALUE}).")
+    String fingerprint;
+  }
+
+  @Option(names = "--device", defaultValue = "${env:COHORT_DEVICE:-auto}",
+      description = "Training device: auto, cpu or gpu (env COHORT_DEVICE, default"
+          + " ${DEFAULT-VALUE}; auto uses a GPU when the engine sees one).")
+  String device;
+
+  @Option(names = "--threads", defaultValue = "${env:COHORT_TORCH_THREADS:-1}",
+      description = "PyTorch intra-op threads (env COHORT_TORCH_THREADS, default"
+          + " ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--seed", defaultValue = "42",
+      description = "Seed of the local train/held-out split (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--train-fraction", defaultValue = "0.66",
+      description = "Fraction of local records used for training; the rest is held out"
+          + " (default ${DEFAULT-VALUE}).")
+  double trainFraction;
+
+  @Option(names = "--timeout-h", defaultValue = "24",
+      description = "Give up after this many hours (default ${DEFAULT-VALUE}).")
+  long timeoutHours;
+
+  @Override
+  public Integer call() throws Exception {
+    LocalWork work;
+    DatasetSummary summary;
+    String deviceName = "cpu";
+    AutoCloseable resource = null;
+    if (source.simulated != null) {
+      Simulated s = source.simulated;
+      work = new ConstantUpdateWork(s.elements, s.value, s.samples, 0);
+      summary = DatasetSummary.newBuilder().setTrainExamples(s.samples).setEvalExamples(10)
+          .setSchemaFingerprint(s.fingerprint).setInputFeatures(s.inputFeatures).build();
+    } else {
+      NodeData data = NodeData.load(source.data.csv, source.data.schema, seed, trainFraction);
+      DjlRuntime runtime = DjlRuntime.start(new DjlRuntime.Settings(device, threads, 1, null));
+      deviceName = runtime.device().isGpu() ? "gpu" : "cpu";
+      DjlLocalWork djl = new DjlLocalWork(runtime, data.train(), data.eval(), node,
+          GradientTransform.identity());
+      resource = djl;
+      work = djl;
+      summary = data.summary();
+    }
+    ConsoleProgress console = new ConsoleProgress(System.out, System.console() != null, node);
+    try (EdgeClient client = new EdgeClient(new EdgeClient.Config(coordinator, federation, node),
+        summary, Capabilities.newBuilder().setDevice(deviceName).addEncodings(Encoding.FLOAT32)
+            .addEncodings(Encoding.FLOAT16).build(), work, console)) {
+      client.start();
+      String state;
+      try {
+        state = client.awaitEnd(timeoutHours, TimeUnit.HOURS);
+      } catch (IllegalStateException refused) {
+        System.err.println("cohort: " + refused.getMessage());
+        return 2;
+      }
+      return "COMPLETED".equals(state) ? 0 : 1;
+    } finally {
+      if (resource != null) {
+        resource.close();
+      }
+    }
+  }
+}
