@@ -29,7 +29,8 @@ public final class CohortMain implements Runnable {
       return 2;
     });
     cli.setExecutionExceptionHandler((ex, c, parseResult) -> {
-      if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
+      if (ex instanceof UserError || ex instanceof IllegalArgumentException
+          || ex instanceof io.cohort.edge.data.DataException) {
         c.getErr().println("cohort: " + ex.getMessage());
         return 2;
       }

@@ -94,7 +94,7 @@ public final class DemoCommand implements Callable<Integer> {
         nodes.start(node.id(), List.of("client", "--coordinator", server.target(),
             "--federation", fspec.getFederationId(), "--node", node.id(),
             "--data", SchemaBinding.materializeNodeCsv(file, node, dir).toString(),
-            "--schema", schema.toString(), "--seed", Long.toString(fspec.getSeed())));
+            "--schema", schema.toString()));
       }
       console.waitingForNodes();
       long deadline = System.currentTimeMillis() + Duration.ofSeconds(nodeTimeoutS).toMillis();

@@ -27,13 +27,14 @@ import java.util.Set;
  *   <li>{@code schema}: path of the schema YAML every node uses (relative to the spec file), or
  *       {@code builtin:heart} for the bundled heart-disease schema.
  *   <li>{@code nodes} (demo only): one entry per edge client: {@code id}, {@code csv} (relative
- *       to the spec file; omitted for built-in data, which then uses the site of that id).
+ *       to the spec file; omitted for built-in data, which then uses the rows of {@code site},
+ *       by default the node id).
  * </ul>
  */
 public record FederationFile(FederationSpec spec, String schema, Path baseDir, List<NodeEntry> nodes) {
 
   /** One node of a demo federation. */
-  public record NodeEntry(String id, String csv) {}
+  public record NodeEntry(String id, String csv, String site) {}
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -104,7 +105,7 @@ public record FederationFile(FederationSpec spec, String schema, Path baseDir, L
         throw new UserError("spec " + name + ": node " + id + " csv file "
             + baseDir.resolve(csv) + " does not exist");
       }
-      nodes.add(new NodeEntry(id, csv));
+      nodes.add(new NodeEntry(id, csv, n.path("site").asText("")));
     }
     if (!schema.startsWith("builtin:") && baseDir != null
         && !Files.isRegularFile(baseDir.resolve(schema))) {

@@ -1,5 +1,6 @@
 package io.cohort.edge.cli;
 
+import io.cohort.edge.data.LocalDataset;
 import io.cohort.edge.session.EdgeClient;
 import io.cohort.edge.task.ConstantUpdateWork;
 import io.cohort.edge.task.LocalWork;
@@ -91,15 +92,6 @@ public final class ClientCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--seed", defaultValue = "42",
-      description = "Seed of the local train/held-out split (default ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--train-fraction", defaultValue = "0.66",
-      description = "Fraction of local records used for training; the rest is held out"
-          + " (default ${DEFAULT-VALUE}).")
-  double trainFraction;
-
   @Option(names = "--timeout-h", defaultValue = "24",
       description = "Give up after this many hours (default ${DEFAULT-VALUE}).")
   long timeoutHours;
@@ -116,14 +108,16 @@ public final class ClientCommand implements Callable<Integer> {
       summary = DatasetSummary.newBuilder().setTrainExamples(s.samples).setEvalExamples(10)
           .setSchemaFingerprint(s.fingerprint).setInputFeatures(s.inputFeatures).build();
     } else {
-      NodeData data = NodeData.load(source.data.csv, source.data.schema, seed, trainFraction);
+      LocalDataset data = LocalDataset.load(source.data.csv, source.data.schema);
       DjlRuntime runtime = DjlRuntime.start(new DjlRuntime.Settings(device, threads, 1, null));
       deviceName = runtime.device().isGpu() ? "gpu" : "cpu";
       DjlLocalWork djl = new DjlLocalWork(runtime, data.train(), data.eval(), node,
           GradientTransform.identity());
       resource = djl;
       work = djl;
-      summary = data.summary();
+      summary = DatasetSummary.newBuilder().setTrainExamples(data.train().rows())
+          .setEvalExamples(data.eval().rows()).setSchemaFingerprint(data.schemaFingerprint())
+          .setInputFeatures(data.schema().inputFeatures()).build();
     }
     ConsoleProgress console = new ConsoleProgress(System.out, System.console() != null, node);
     try (EdgeClient client = new EdgeClient(new EdgeClient.Config(coordinator, federation, node),

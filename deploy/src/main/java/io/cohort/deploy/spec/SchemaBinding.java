@@ -1,0 +1,87 @@
+package io.cohort.deploy.spec;
+
+import io.cohort.deploy.UserError;
+import io.cohort.edge.data.DataSchema;
+import io.cohort.edge.data.HeartDisease;
+import io.cohort.proto.v1.FederationSpec;
+import io.cohort.proto.v1.ModelSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Binds a federation spec to its data schema: the model's input width and class count and the
+ * schema fingerprint every node must present come from the schema, never typed by hand. Also
+ * writes the files a demo node needs (schema, its own rows) into the demo folder.
+ */
+public final class SchemaBinding {
+
+  public static final String BUILTIN_HEART = "builtin:heart";
+
+  private SchemaBinding() {}
+
+  /** A spec with model.input_features, model.num_classes and schema_fingerprint filled in. */
+  public record Bound(FederationSpec spec) {}
+
+  public static Bound bind(FederationFile file) {
+    FederationSpec spec = file.spec();
+    if (file.schema().isEmpty()) {
+      if (spec.getSchemaFingerprint().isEmpty() || spec.getModel().getInputFeatures() == 0) {
+        throw new UserError("spec needs a 'schema' (or federation.schema_fingerprint and"
+            + " federation.model.input_features)");
+      }
+      return new Bound(spec);
+    }
+    DataSchema schema = schema(file);
+    ModelSpec model = spec.getModel().toBuilder().setInputFeatures(schema.inputFeatures())
+        .setNumClasses(schema.numClasses()).build();
+    return new Bound(spec.toBuilder().setModel(model)
+        .setSchemaFingerprint(schema.fingerprint()).build());
+  }
+
+  static DataSchema schema(FederationFile file) {
+    if (file.schema().equals(BUILTIN_HEART)) {
+      return HeartDisease.schema();
+    }
+    if (file.schema().startsWith("builtin:")) {
+      throw new UserError("unknown built-in schema '" + file.schema() + "': use "
+          + BUILTIN_HEART + " or a schema file path");
+    }
+    return DataSchema.parse(file.resolve(file.schema()));
+  }
+
+  /** The schema file nodes read: the spec's, or the built-in one written into {@code dir}. */
+  public static Path materializeSchema(FederationFile file, Path dir) {
+    if (!file.schema().equals(BUILTIN_HEART)) {
+      return file.resolve(file.schema()).toAbsolutePath();
+    }
+    Path target = dir.resolve("schema.yaml");
+    HeartDisease.writeSchema(target);
+    return target.toAbsolutePath();
+  }
+
+  /** The CSV a node reads: its spec entry's, or its site's rows of the built-in data. */
+  public static Path materializeNodeCsv(FederationFile file, FederationFile.NodeEntry node,
+      Path dir) {
+    if (!node.csv().isEmpty()) {
+      return file.resolve(node.csv()).toAbsolutePath();
+    }
+    if (!file.schema().equals(BUILTIN_HEART)) {
+      throw new UserError("node " + node.id() + " has no 'csv' in the spec");
+    }
+    String site = node.site().isEmpty() ? node.id() : node.site();
+    if (!HeartDisease.sites().contains(site)) {
+      throw new UserError("node " + node.id() + ": the built-in heart data has no site '" + site
+          + "' (sites: " + HeartDisease.sites() + ")");
+    }
+    try {
+      Files.createDirectories(dir.resolve("nodes"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Path target = dir.resolve("nodes").resolve(node.id() + ".csv");
+    HeartDisease.writeSiteCsv(site, target);
+    return target.toAbsolutePath();
+  }
+}
