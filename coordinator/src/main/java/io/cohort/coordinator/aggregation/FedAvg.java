@@ -1,40 +1,26 @@
 package io.cohort.coordinator.aggregation;
 
-import io.cohort.proto.v1.TrainConfig;
+/**
+ * FedAvg (McMahan et al. 2017, "Communication-Efficient Learning of Deep Networks from
+ * Decentralized Data", arXiv:1602.05629): the sample-weighted mean of the clients' models, computed
+ * as the current model plus the weighted mean of their deltas. Stateless.
+ *
+ * <p>Not final: {@link FedProx} is FedAvg on the server and only changes the round configuration.
+ */
+public class FedAvg extends ServerOptimizer {
 
-/** FedAvg (McMahan et al. 2017): the sample-weighted mean of the clients' models. */
-public final class FedAvg implements Strategy {
+  public FedAvg() {
+    this("fedavg");
+  }
 
-  @Override
-  public String name() {
-    return "fedavg";
+  FedAvg(String name) {
+    super(name);
   }
 
   @Override
-  public TrainConfig configureRound(int round, TrainConfig base) {
-    return base;
-  }
-
-  @Override
-  public UpdateAccumulator newAccumulator(int elements) {
-    return new WeightedMeanAccumulator(elements);
-  }
-
-  @Override
-  public float[] finishRound(float[] current, UpdateAccumulator accumulator) {
-    double[] mean = ((WeightedMeanAccumulator) accumulator).mean();
-    float[] next = new float[current.length];
+  void step(float[] current, double[] meanDelta, float[][] state, float[] next) {
     for (int i = 0; i < next.length; i++) {
-      next[i] = (float) (current[i] + mean[i]);
+      next[i] = (float) (current[i] + meanDelta[i]);
     }
-    return next;
   }
-
-  @Override
-  public byte[] saveState() {
-    return new byte[0];
-  }
-
-  @Override
-  public void restoreState(byte[] state) {}
 }

@@ -1,35 +1,139 @@
 package io.cohort.coordinator.aggregation;
 
+import io.cohort.coordinator.aggregation.StrategyParameter.Range;
 import java.util.List;
 import java.util.Map;
 
-/** Creates strategies by the name used in federation specs. */
+/**
+ * Creates strategies by the name used in federation specs, with their numeric parameters checked
+ * against one table (keys, defaults, ranges) that also serves the docs and the CLI.
+ *
+ * <p>Defaults follow Flower's current strategies where Flower has the parameter, except two that
+ * would make a strategy a no-op: FedAvgM's momentum (Flower 0, here 0.9) and FedProx's mu (Flower
+ * 0, here 0.01).
+ */
 public final class StrategyFactory {
 
-  public static final List<String> NAMES = List.of("fedavg");
+  public static final List<String> NAMES =
+      List.of("fedavg", "fedavgm", "fedprox", "fedadam", "fedyogi", "fedadagrad");
+
+  static final String SERVER_LEARNING_RATE = "server_learning_rate";
+  static final String MOMENTUM = "momentum";
+  static final String PROXIMAL_MU = "proximal_mu";
+  static final String BETA1 = "beta1";
+  static final String BETA2 = "beta2";
+  static final String TAU = "tau";
+
+  /**
+   * Keys, defaults and ranges. Defaults are those of Flower's {@code flwr.serverapp.strategy}
+   * classes (FedAvgM, FedAdam, FedYogi, FedAdagrad, checked against Flower's source), except:
+   * FedAvgM momentum 0.9 (Flower 0.0, which is plain FedAvg; 0.9 is the customary SGD momentum),
+   * FedProx mu 0.01 (Flower 0.0, plain FedAvg), and FedAdagrad's beta1 may be set (Flower fixes
+   * it at 0, which is the default here). The tau of 1e-3 is Flower's current default; Flower's
+   * older {@code flwr.server.strategy} FedAdam and FedAdagrad used 1e-9.
+   */
+  private static final Map<String, List<StrategyParameter>> PARAMETERS = Map.of(
+      "fedavg", List.of(),
+      "fedavgm", List.of(
+          serverLearningRate(1.0),
+          new StrategyParameter(MOMENTUM, 0.9, Range.DECAY)),
+      "fedprox", List.of(
+          new StrategyParameter(PROXIMAL_MU, 0.01, Range.NON_NEGATIVE)),
+      "fedadam", List.of(serverLearningRate(0.1), beta1(0.9), beta2(0.99), tau(1e-3)),
+      "fedyogi", List.of(serverLearningRate(0.01), beta1(0.9), beta2(0.99), tau(1e-3)),
+      "fedadagrad", List.of(serverLearningRate(0.1), beta1(0.0), tau(1e-3)));
 
   private StrategyFactory() {}
 
   /**
-   * @throws IllegalArgumentException naming the problem for an unknown strategy or parameter
+   * A new strategy; parameters left out take their defaults.
+   *
+   * @throws IllegalArgumentException naming the problem for an unknown strategy, a parameter the
+   *     strategy does not have (with the ones it has) or a value out of range (with the range)
    */
   public static Strategy create(String name, Map<String, Double> params) {
-    return switch (name) {
-      case "fedavg" -> {
-        requireKnown(name, params, List.of());
-        yield new FedAvg();
+    List<StrategyParameter> known = parameters(name);
+    for (String key : params.keySet()) {
+      if (known.stream().noneMatch(p -> p.name().equals(key))) {
+        throw new IllegalArgumentException("strategy " + name + " has no parameter '" + key + "': "
+            + (known.isEmpty() ? "it takes none" : "use one of " + parameterNames(name)));
       }
-      default -> throw new IllegalArgumentException("unknown strategy '" + name + "': use one of "
-          + NAMES);
+    }
+    Values values = key -> value(name, known, params, key);
+    return switch (name) {
+      case "fedavg" -> new FedAvg();
+      case "fedavgm" -> new FedAvgM(values.of(SERVER_LEARNING_RATE), values.of(MOMENTUM));
+      case "fedprox" -> new FedProx(values.of(PROXIMAL_MU));
+      case "fedadam" -> new FedAdam(values.of(SERVER_LEARNING_RATE), values.of(BETA1),
+          values.of(BETA2), values.of(TAU));
+      case "fedyogi" -> new FedYogi(values.of(SERVER_LEARNING_RATE), values.of(BETA1),
+          values.of(BETA2), values.of(TAU));
+      case "fedadagrad" -> new FedAdagrad(values.of(SERVER_LEARNING_RATE), values.of(BETA1),
+          values.of(TAU));
+      default -> throw unknownStrategy(name);
     };
   }
 
-  static void requireKnown(String strategy, Map<String, Double> params, List<String> known) {
-    for (String key : params.keySet()) {
-      if (!known.contains(key)) {
-        throw new IllegalArgumentException("strategy " + strategy + " has no parameter '" + key
-            + "'" + (known.isEmpty() ? "" : ": use " + known));
-      }
+  /**
+   * The parameters of a strategy with their defaults and ranges, in a fixed order.
+   *
+   * @throws IllegalArgumentException for an unknown strategy
+   */
+  public static List<StrategyParameter> parameters(String strategy) {
+    List<StrategyParameter> parameters = PARAMETERS.get(strategy);
+    if (parameters == null) {
+      throw unknownStrategy(strategy);
     }
+    return parameters;
+  }
+
+  /**
+   * The parameter keys of a strategy, in the order of {@link #parameters(String)}.
+   *
+   * @throws IllegalArgumentException for an unknown strategy
+   */
+  public static List<String> parameterNames(String strategy) {
+    return parameters(strategy).stream().map(StrategyParameter::name).toList();
+  }
+
+  private static StrategyParameter serverLearningRate(double defaultValue) {
+    return new StrategyParameter(SERVER_LEARNING_RATE, defaultValue, Range.POSITIVE);
+  }
+
+  private static StrategyParameter beta1(double defaultValue) {
+    return new StrategyParameter(BETA1, defaultValue, Range.DECAY);
+  }
+
+  private static StrategyParameter beta2(double defaultValue) {
+    return new StrategyParameter(BETA2, defaultValue, Range.DECAY);
+  }
+
+  private static StrategyParameter tau(double defaultValue) {
+    return new StrategyParameter(TAU, defaultValue, Range.POSITIVE);
+  }
+
+  private static double value(String strategy, List<StrategyParameter> known,
+      Map<String, Double> params, String key) {
+    StrategyParameter parameter = known.stream().filter(p -> p.name().equals(key)).findFirst()
+        .orElseThrow();
+    if (!params.containsKey(key)) {
+      return parameter.defaultValue();
+    }
+    Double value = params.get(key);
+    if (value == null) {
+      throw new IllegalArgumentException("strategy " + strategy + ": parameter '" + key
+          + "' has no value");
+    }
+    return parameter.range().check(key, value);
+  }
+
+  private static IllegalArgumentException unknownStrategy(String name) {
+    return new IllegalArgumentException("unknown strategy '" + name + "': use one of " + NAMES);
+  }
+
+  /** The checked value of each parameter key of the strategy being created. */
+  @FunctionalInterface
+  private interface Values {
+    double of(String key);
   }
 }

@@ -40,6 +40,28 @@ public final class WeightedMeanAccumulator implements UpdateAccumulator {
     return totalWeight;
   }
 
+  /**
+   * The round's mean update for a model of {@code elements} trainable parameters: what the
+   * FedAvg-family strategies apply (FedAvg adds it as is; the FedOpt family treats it as the
+   * pseudo-gradient).
+   *
+   * @throws IllegalArgumentException if {@code accumulator} did not come from a strategy's {@code
+   *     newAccumulator} or holds updates of another size
+   * @throws IllegalStateException if no update was added
+   */
+  static double[] meanDelta(UpdateAccumulator accumulator, int elements) {
+    if (!(accumulator instanceof WeightedMeanAccumulator weighted)) {
+      throw new IllegalArgumentException("expected the accumulator made by newAccumulator, got "
+          + accumulator.getClass().getName());
+    }
+    double[] mean = weighted.mean();
+    if (mean.length != elements) {
+      throw new IllegalArgumentException("the round accumulated updates of " + mean.length
+          + " elements but the model has " + elements);
+    }
+    return mean;
+  }
+
   /** The weighted mean of the updates added so far. */
   public synchronized double[] mean() {
     if (count == 0) {
