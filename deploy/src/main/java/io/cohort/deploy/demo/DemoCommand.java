@@ -2,6 +2,7 @@ package io.cohort.deploy.demo;
 
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.federation.FederationListener;
+import io.cohort.coordinator.federation.FederationSpecs;
 import io.cohort.coordinator.server.CoordinatorServer;
 import io.cohort.deploy.UserError;
 import io.cohort.deploy.spec.FederationFile;
@@ -76,6 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     SchemaBinding.Bound bound = SchemaBinding.bind(file);
     FederationSpec fspec = bound.spec();
+    FederationSpecs.validate(FederationSpecs.withDefaults(fspec)); // refuse before starting anything
     Path dir = workDir != null ? workDir : defaultWorkDir();
     Files.createDirectories(dir.resolve("logs"));
 
