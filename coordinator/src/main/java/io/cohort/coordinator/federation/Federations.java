@@ -10,6 +10,7 @@ import io.cohort.proto.v1.FederationCreated;
 import io.cohort.proto.v1.FederationSpec;
 import io.cohort.proto.v1.FederationState;
 import io.cohort.proto.v1.JournalEntry;
+import io.cohort.proto.v1.TrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,7 +97,8 @@ public final class Federations implements AutoCloseable {
       initial = arch.initialize(spec.getSeed());
     }
     String version = registry.publish(initial, new ModelRegistry.Lineage(spec.getFederationId(),
-        0, List.of(), List.of(), spec.getStrategy(), spec.getModel()), new byte[0]).getVersion();
+        0, List.of(), List.of(), spec.getStrategy(), spec.getStrategyParamsMap(), spec.getModel(),
+        TrainConfig.getDefaultInstance()), new byte[0]).getVersion();
     journal.append(JournalEntry.newBuilder().setAtMs(System.currentTimeMillis())
         .setFederationId(spec.getFederationId())
         .setCreated(FederationCreated.newBuilder().setSpec(spec)

@@ -10,6 +10,7 @@ import io.cohort.proto.v1.Encoding;
 import io.cohort.proto.v1.Metrics;
 import io.cohort.proto.v1.ModelSpec;
 import io.cohort.proto.v1.ModelVersion;
+import io.cohort.proto.v1.TrainConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,8 @@ public final class ModelRegistry {
 
   /** What a new version is made of, apart from its parameters. */
   public record Lineage(String federationId, int round, List<String> parents,
-      List<String> participants, String strategy, ModelSpec model) {}
+      List<String> participants, String strategy, Map<String, Double> strategyParams,
+      ModelSpec model, TrainConfig trainConfig) {}
 
   /** Stores a new version (idempotent: the same content gives the same version). */
   public synchronized ModelVersion publish(float[] parameters, Lineage lineage, byte[] strategyState) {
@@ -71,7 +73,9 @@ public final class ModelRegistry {
         .addAllParents(lineage.parents())
         .addAllParticipants(lineage.participants())
         .setStrategy(lineage.strategy())
+        .putAllStrategyParams(lineage.strategyParams())
         .setModel(lineage.model())
+        .setTrainConfig(lineage.trainConfig())
         .setManifest(layout.toManifest(Encoding.FLOAT32, sha))
         .setCreatedAtMs(System.currentTimeMillis())
         .build();

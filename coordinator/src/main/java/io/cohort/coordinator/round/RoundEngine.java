@@ -185,7 +185,8 @@ public final class RoundEngine implements Runnable {
     // Aggregate and publish.
     float[] next = aggregate(train);
     ModelVersion version = federation.registry().publish(next, new ModelRegistry.Lineage(
-        federation.id(), round, List.of(base), participants, spec.getStrategy(), spec.getModel()),
+        federation.id(), round, List.of(base), participants, spec.getStrategy(),
+        spec.getStrategyParamsMap(), spec.getModel(), config),
         federation.strategy().saveState());
     for (TaskRecord t : done) {
       federation.nodes().get(t.nodeId()).ifPresent(n -> {

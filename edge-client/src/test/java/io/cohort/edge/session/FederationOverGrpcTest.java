@@ -174,4 +174,29 @@ class FederationOverGrpcTest {
     assertThat(server.federations().awaitTerminal("fed", 30_000)).isTrue();
     assertThat(f.state()).isEqualTo(FederationState.COMPLETED);
   }
+
+  @Test
+  void frozenTensorsOfAnOperatorSuppliedBaseModelNeverChange() throws Exception {
+    startServer();
+    ModelSpec frozen = MODEL.toBuilder().addFrozenTensors("layer0.bias").build();
+    ModelArchitecture arch = new ModelArchitecture(frozen);
+    float[] base = new float[arch.layout().totalElements()];
+    java.util.Arrays.fill(base, 0.25f);
+    Path file = dir.resolve("base.cohortmodel");
+    io.cohort.model.codec.ModelFile.write(file, arch.layout(), base);
+    Federation f = server.federations().create(spec("fed", 1, 1, 1).toBuilder().setModel(frozen)
+        .setInitialModelPath(file.toString()).build());
+    int trainable = arch.trainableLayout().totalElements();
+    client("fed", "a", new GatedWork(trainable, 1.0f, 10), "schema-1");
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.nodes().connected().size() == 1);
+    f.start();
+
+    assertThat(server.federations().awaitTerminal("fed", 30_000)).isTrue();
+    float[] after = f.currentParameters();
+    int bias = arch.layout().offsetOf("layer0.bias");
+    for (int i = 0; i < after.length; i++) {
+      float expected = i >= bias ? 0.25f : 1.25f;
+      assertThat(after[i]).as("element " + i).isEqualTo(expected);
+    }
+  }
 }
