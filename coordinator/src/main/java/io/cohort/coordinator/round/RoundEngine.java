@@ -181,6 +181,11 @@ public final class RoundEngine implements Runnable {
       return;
     }
     summary.setTrainLoss(weightedTrainLoss(done));
+    for (TaskRecord t : done) {
+      if (t.epsilonSpent > 0) {
+        summary.putEpsilon(t.nodeId(), t.epsilonSpent);
+      }
+    }
 
     // Aggregate and publish.
     float[] next = aggregate(train);

@@ -56,6 +56,10 @@ public final class DemoReport {
           metrics(sites.putObject(e.getKey()), e.getValue());
         }
         o.put("train_loss", r.getTrainLoss());
+        if (r.getEpsilonCount() > 0) {
+          ObjectNode eps = o.putObject("epsilon");
+          new TreeMap<>(r.getEpsilonMap()).forEach(eps::put);
+        }
       }
       o.put("duration_ms", r.getDurationMs());
     }
@@ -63,6 +67,17 @@ public final class DemoReport {
     fin.put("model_version", f.currentVersion());
     rounds.stream().filter(r -> r.getOutcome() == RoundOutcome.SUCCEEDED)
         .reduce((a, b) -> b).ifPresent(r -> metrics(fin.putObject("global"), r.getGlobal()));
+    if (nodes.stream().anyMatch(n -> n.getCapabilities().getDifferentialPrivacy())) {
+      ObjectNode privacy = root.putObject("privacy");
+      for (Node n : nodes) {
+        ObjectNode o = privacy.putObject(n.getNodeId());
+        o.put("epsilon", n.getEpsilonSpent());
+        o.put("delta", n.getCapabilities().getDelta());
+        o.put("budget", n.getCapabilities().getEpsilonBudget());
+        o.put("status", n.getStatus() == io.cohort.proto.v1.NodeStatus.BUDGET_EXHAUSTED
+            ? "exhausted" : "ok");
+      }
+    }
     ObjectNode ns = root.putObject("nodes");
     for (Node n : nodes) {
       ObjectNode o = ns.putObject(n.getNodeId());
