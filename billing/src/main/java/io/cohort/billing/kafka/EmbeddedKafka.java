@@ -42,15 +42,17 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final KafkaRaftServer server;
   private final Path logDir;
   private final boolean deleteOnClose;
-  private final String bootstrapServers;
+  private final int port;
+  private final int controllerPort;
   private boolean closed;
 
-  private EmbeddedKafka(KafkaRaftServer server, Path logDir, boolean deleteOnClose,
-      String bootstrapServers) {
+  private EmbeddedKafka(KafkaRaftServer server, Path logDir, boolean deleteOnClose, int port,
+      int controllerPort) {
     this.server = server;
     this.logDir = logDir;
     this.deleteOnClose = deleteOnClose;
-    this.bootstrapServers = bootstrapServers;
+    this.port = port;
+    this.controllerPort = controllerPort;
   }
 
   /**
@@ -79,8 +81,23 @@ public final class EmbeddedKafka implements AutoCloseable {
    * from an earlier run is reused as it is (same cluster id, same data), but the ports are new.
    */
   public static EmbeddedKafka start(Path logDir, boolean deleteOnClose) {
-    int port = freePort();
-    int controllerPort = freePort();
+    return start(logDir, deleteOnClose, freePort(), freePort());
+  }
+
+  /**
+   * Starts a new broker on this stopped broker's log directory and ports: the same cluster, the
+   * same data, the same bootstrap address (for outage tests). Requires a broker started with
+   * {@code deleteOnClose = false}.
+   */
+  public EmbeddedKafka restart() {
+    if (!closed || deleteOnClose) {
+      throw new IllegalStateException("restart needs a closed broker that kept its data");
+    }
+    return start(logDir, false, port, controllerPort);
+  }
+
+  private static EmbeddedKafka start(Path logDir, boolean deleteOnClose, int port,
+      int controllerPort) {
     Properties props = brokerProperties(logDir, port, controllerPort);
     KafkaConfig config = KafkaConfig.fromProps(props, false);
     try {
@@ -102,12 +119,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     server.startup();
-    return new EmbeddedKafka(server, logDir, deleteOnClose, "127.0.0.1:" + port);
+    return new EmbeddedKafka(server, logDir, deleteOnClose, port, controllerPort);
   }
 
   /** {@code host:port} for the clients' {@code bootstrap.servers}. */
   public String bootstrapServers() {
-    return bootstrapServers;
+    return "127.0.0.1:" + port;
   }
 
   /** The broker's data directory. */
