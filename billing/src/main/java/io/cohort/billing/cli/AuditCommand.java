@@ -2,10 +2,13 @@ package io.cohort.billing.cli;
 
 import io.cohort.billing.audit.LedgerAudit;
 import io.cohort.billing.ledger.LedgerReader;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code billing audit}: recomputes the ledger's invariants. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
@@ -17,15 +20,20 @@ final class AuditCommand implements Callable<Integer> {
   @ParentCommand
   BillingCommand billing;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() {
     List<String> violations = LedgerAudit.check(LedgerReader.readAll(billing.kafka,
         billing.timeout));
+    PrintWriter out = spec.commandLine().getOut();
     if (violations.isEmpty()) {
-      System.out.println("ok");
-      return 0;
+      out.println("ok");
+    } else {
+      violations.forEach(out::println);
     }
-    violations.forEach(System.out::println);
-    return 1;
+    out.flush();
+    return violations.isEmpty() ? 0 : 1;
   }
 }

@@ -5,21 +5,25 @@ import static org.awaitility.Awaitility.await;
 
 import io.cohort.billing.TestDirs;
 import io.cohort.billing.audit.LedgerAudit;
+import io.cohort.billing.cli.BillingCommand;
 import io.cohort.billing.kafka.EmbeddedKafka;
 import io.cohort.billing.ledger.LedgerReader;
 import io.cohort.billing.ledger.LedgerSnapshot;
+import io.cohort.billing.money.Micros;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The billing service against a real broker: duplicates and a crash change no balance. */
 class BillingServiceTest {
@@ -70,6 +74,18 @@ class BillingServiceTest {
     }
     LedgerSnapshot ledger = LedgerReader.readAll(kafka.bootstrapServers(), Duration.ofSeconds(60));
     assertThat(LedgerAudit.check(ledger)).isEmpty();
+    assertThat(cli("audit")).isEqualTo("ok");
+    assertThat(cli("balance", "owner:hospital-a")).startsWith("owner:hospital-a "
+        + Micros.format(load.expected.get("owner:hospital-a")) + " EUR");
+  }
+
+  private static String cli(String... args) {
+    StringWriter out = new StringWriter();
+    CommandLine cli = BillingCommand.commandLine().setOut(new PrintWriter(out));
+    String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+        java.util.stream.Stream.of("--kafka", kafka.bootstrapServers())).toArray(String[]::new);
+    assertThat(cli.execute(all)).isZero();
+    return out.toString().trim();
   }
 
   /** The billing CLI in a child JVM, killable with SIGKILL. */
@@ -102,11 +118,5 @@ class BillingServiceTest {
     reader.start();
     assertThat(running.get(60, TimeUnit.SECONDS)).as("child billing started").isTrue();
     return process;
-  }
-
-  @SuppressWarnings("unused")
-  private static List<String> audit() {
-    return LedgerAudit.check(LedgerReader.readAll(kafka.bootstrapServers(),
-        Duration.ofSeconds(60)));
   }
 }
