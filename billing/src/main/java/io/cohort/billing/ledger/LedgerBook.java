@@ -6,61 +6,70 @@ import io.cohort.proto.v1.Balance;
 import io.cohort.proto.v1.LedgerEntry;
 import io.cohort.proto.v1.Statement;
 import io.cohort.proto.v1.StatementLine;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** Balances and statements computed from ledger entries. */
+/**
+ * Balances and statements computed from ledger entries, indexed by account. Entries can be added
+ * as they are read; not thread-safe (guard it when one thread adds and others query).
+ */
 public final class LedgerBook {
 
-  private final List<LedgerEntry> entries;
+  private final Map<String, List<LedgerEntry>> byAccount = new HashMap<>();
+  private final Map<String, Long> balances = new TreeMap<>();
+  private final TreeSet<String> periodIds;
   private final PeriodClosing periods;
   private final String currency;
 
   public LedgerBook(List<LedgerEntry> entries, PeriodClosing periods, String currency) {
-    this.entries = List.copyOf(entries);
     this.periods = periods;
     this.currency = currency;
+    this.periodIds = new TreeSet<>(Comparator.comparingLong(LedgerBook::startOf).reversed());
+    entries.forEach(this::add);
+  }
+
+  /** Adds one entry read from the ledger. */
+  public void add(LedgerEntry entry) {
+    byAccount.computeIfAbsent(entry.getAccount(), k -> new ArrayList<>()).add(entry);
+    balances.merge(entry.getAccount(), entry.getAmountMicros(), Long::sum);
+    periodIds.add(entry.getPeriodId());
+  }
+
+  public String currency() {
+    return currency;
+  }
+
+  public PeriodClosing periods() {
+    return periods;
   }
 
   /** Sum of the account's entries. */
   public Balance balance(String account) {
-    long sum = 0;
-    long count = 0;
-    for (LedgerEntry e : entries) {
-      if (e.getAccount().equals(account)) {
-        sum += e.getAmountMicros();
-        count++;
-      }
-    }
-    return Balance.newBuilder().setAccount(account).setBalanceMicros(sum).setCurrency(currency)
-        .setEntries(count).build();
+    return Balance.newBuilder().setAccount(account)
+        .setBalanceMicros(balances.getOrDefault(account, 0L)).setCurrency(currency)
+        .setEntries(byAccount.getOrDefault(account, List.of()).size()).build();
   }
 
   /** Balance of every account that has entries, by account name. */
   public Map<String, Long> balances() {
-    Map<String, Long> balances = new TreeMap<>();
-    for (LedgerEntry e : entries) {
-      balances.merge(e.getAccount(), e.getAmountMicros(), Long::sum);
-    }
-    return balances;
+    return new TreeMap<>(balances);
   }
 
   /** The account's entries booked in a period (all periods when {@code periodId} is empty). */
   public List<LedgerEntry> entries(String account, String periodId) {
-    return entries.stream().filter(e -> e.getAccount().equals(account))
+    return byAccount.getOrDefault(account, List.of()).stream()
         .filter(e -> periodId.isEmpty() || e.getPeriodId().equals(periodId)).toList();
   }
 
   /** Ids of the periods that have entries, newest first. */
   public List<String> periodIds() {
-    TreeSet<String> ids = new TreeSet<>(Comparator.comparingLong(
-        (String id) -> periods.calendar().byId(id).startMs()).reversed());
-    entries.forEach(e -> ids.add(e.getPeriodId()));
-    return new ArrayList<>(ids);
+    return new ArrayList<>(periodIds);
   }
 
   /** The account's statement for a period, as of {@code nowMs} (which decides "closed"). */
@@ -68,11 +77,8 @@ public final class LedgerBook {
     Map<String, StatementLine.Builder> lines = new TreeMap<>();
     long total = 0;
     long closing = 0;
-    for (LedgerEntry e : entries) {
-      if (!e.getAccount().equals(account)) {
-        continue;
-      }
-      long bookedStart = periods.calendar().byId(e.getPeriodId()).startMs();
+    for (LedgerEntry e : byAccount.getOrDefault(account, List.of())) {
+      long bookedStart = startOf(e.getPeriodId());
       if (bookedStart <= period.startMs()) {
         closing += e.getAmountMicros();
       }
@@ -94,5 +100,10 @@ public final class LedgerBook {
         .setTotalMicros(total).setClosingBalanceMicros(closing);
     lines.values().forEach(statement::addLines);
     return statement.build();
+  }
+
+  /** Start of a booked period: its id is its start instant, whatever the calendar. */
+  private static long startOf(String periodId) {
+    return Instant.parse(periodId).toEpochMilli();
   }
 }

@@ -10,12 +10,26 @@ import io.cohort.billing.kafka.EmbeddedKafka;
 import io.cohort.billing.ledger.LedgerReader;
 import io.cohort.billing.ledger.LedgerSnapshot;
 import io.cohort.billing.money.Micros;
+import io.cohort.billing.query.BillingQueryService;
+import io.cohort.billing.query.LedgerFollower;
+import io.cohort.proto.v1.Balance;
+import io.cohort.proto.v1.BillingPeriod;
+import io.cohort.proto.v1.GetBalanceRequest;
+import io.cohort.proto.v1.GetStatementRequest;
+import io.cohort.proto.v1.ListLedgerEntriesRequest;
+import io.cohort.proto.v1.ListLedgerEntriesResponse;
+import io.cohort.proto.v1.ListPeriodsRequest;
+import io.cohort.proto.v1.ListPeriodsResponse;
+import io.cohort.proto.v1.Statement;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -75,15 +89,75 @@ class BillingServiceTest {
     LedgerSnapshot ledger = LedgerReader.readAll(kafka.bootstrapServers(), Duration.ofSeconds(60));
     assertThat(LedgerAudit.check(ledger)).isEmpty();
     assertThat(cli("audit")).isEqualTo("ok");
+    assertQueryServiceAgrees(load);
     assertThat(cli("balance", "owner:hospital-a")).startsWith("owner:hospital-a "
         + Micros.format(load.expected.get("owner:hospital-a")) + " EUR");
+  }
+
+  private static void assertQueryServiceAgrees(UsageLoad load) throws Exception {
+    try (LedgerFollower follower = LedgerFollower.start(kafka.bootstrapServers(),
+        SETTINGS.periods(), "EUR")) {
+      await().atMost(Duration.ofSeconds(60)).until(follower::caughtUp);
+      BillingQueryService service = new BillingQueryService(follower, Clock.systemUTC());
+
+      Reply<Balance> balance = new Reply<>();
+      service.getBalance(GetBalanceRequest.newBuilder().setAccount("consumer:acme").build(),
+          balance);
+      assertThat(balance.value().getBalanceMicros())
+          .isEqualTo(load.expected.get("consumer:acme"));
+
+      Reply<ListLedgerEntriesResponse> page = new Reply<>();
+      service.listLedgerEntries(ListLedgerEntriesRequest.newBuilder()
+          .setAccount("owner:hospital-a").setPageSize(10).build(), page);
+      assertThat(page.value().getEntriesList()).hasSize(10);
+      assertThat(page.value().getNextPageToken()).isEqualTo("10");
+
+      Reply<Balance> bad = new Reply<>();
+      service.getBalance(GetBalanceRequest.newBuilder().setAccount("acme").build(), bad);
+      assertThat(Status.fromThrowable(bad.error).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+
+      Reply<ListPeriodsResponse> periods = new Reply<>();
+      service.listPeriods(ListPeriodsRequest.getDefaultInstance(), periods);
+      long statementTotal = 0;
+      for (BillingPeriod p : periods.value().getPeriodsList()) {
+        Reply<Statement> statement = new Reply<>();
+        service.getStatement(GetStatementRequest.newBuilder().setAccount("platform")
+            .setPeriodId(p.getPeriodId()).build(), statement);
+        statementTotal += statement.value().getTotalMicros();
+      }
+      assertThat(statementTotal).isEqualTo(load.expected.get("platform"));
+    }
+  }
+
+  /** Collects one unary gRPC reply. */
+  private static final class Reply<T> implements StreamObserver<T> {
+    private T value;
+    private Throwable error;
+
+    @Override
+    public void onNext(T v) {
+      value = v;
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      error = t;
+    }
+
+    @Override
+    public void onCompleted() {}
+
+    T value() {
+      assertThat(error).isNull();
+      return value;
+    }
   }
 
   private static String cli(String... args) {
     StringWriter out = new StringWriter();
     CommandLine cli = BillingCommand.commandLine().setOut(new PrintWriter(out));
     String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-        java.util.stream.Stream.of("--kafka", kafka.bootstrapServers())).toArray(String[]::new);
+        java.util.stream.Stream.of("--kafka", kafka.bootstrapServers(), "--period-length", "PT1M")).toArray(String[]::new);
     assertThat(cli.execute(all)).isZero();
     return out.toString().trim();
   }
