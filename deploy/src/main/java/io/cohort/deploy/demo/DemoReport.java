@@ -56,6 +56,13 @@ public final class DemoReport {
           metrics(sites.putObject(e.getKey()), e.getValue());
         }
         o.put("train_loss", r.getTrainLoss());
+        num(o, "quality", r.getQuality());
+        if (r.getContributionCount() > 0) {
+          ObjectNode c = o.putObject("contribution");
+          new TreeMap<>(r.getContributionMap()).forEach(c::put);
+          ObjectNode sh = o.putObject("shares_ppm");
+          new TreeMap<>(r.getSharesPpmMap()).forEach(sh::put);
+        }
         if (r.getEpsilonCount() > 0) {
           ObjectNode eps = o.putObject("epsilon");
           new TreeMap<>(r.getEpsilonMap()).forEach(eps::put);
@@ -89,12 +96,11 @@ public final class DemoReport {
     return root;
   }
 
-  public static void write(Path file, Federation f, List<RoundSummary> rounds, List<Node> nodes)
-      throws IOException {
+  public static void write(Path file, ObjectNode report) throws IOException {
     if (file.toAbsolutePath().getParent() != null) {
       Files.createDirectories(file.toAbsolutePath().getParent());
     }
-    JSON.writeValue(file.toFile(), build(f, rounds, nodes));
+    JSON.writeValue(file.toFile(), report);
   }
 
   private static void metrics(ObjectNode o, Metrics m) {
