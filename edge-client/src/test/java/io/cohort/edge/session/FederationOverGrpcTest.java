@@ -199,4 +199,38 @@ class FederationOverGrpcTest {
       assertThat(after[i]).as("element " + i).isEqualTo(expected);
     }
   }
+
+  @Test
+  void nodeRestartedMidRoundRejoinsTheNextRound() throws Exception {
+    startServer();
+    Federation f = server.federations().create(spec("fed", 3, 2, 1));
+    GatedWork stuck = new GatedWork(ELEMENTS, 5.0f, 100);
+    stuck.gate = new CountDownLatch(1);
+    CountDownLatch stuckStarted = new CountDownLatch(1);
+    client("fed", "a", new GatedWork(ELEMENTS, 1.0f, 100), "schema-1");
+    EdgeClient b = new EdgeClient(new EdgeClient.Config(server.target(), "fed", "b", 100, 1_000),
+        DatasetSummary.newBuilder().setTrainExamples(100).setSchemaFingerprint("schema-1")
+            .setInputFeatures(3).build(), Capabilities.getDefaultInstance(), stuck,
+        new ClientListener() {
+          @Override
+          public void trainingStarted(io.cohort.proto.v1.Task task) {
+            stuckStarted.countDown();
+          }
+        });
+    clients.add(b);
+    b.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.nodes().connected().size() == 2);
+    f.start();
+    assertThat(stuckStarted.await(20, TimeUnit.SECONDS)).isTrue();
+
+    b.close(); // the node dies in the middle of round 1
+    stuck.gate.countDown();
+    client("fed", "b", new GatedWork(ELEMENTS, 1.0f, 100), "schema-1"); // and comes back
+
+    assertThat(server.federations().awaitTerminal("fed", 60_000)).isTrue();
+    List<RoundSummary> rounds = f.rounds();
+    assertThat(rounds.get(0).getParticipantsList()).containsExactly("a");
+    assertThat(rounds.get(rounds.size() - 1).getParticipantsList()).containsExactly("a", "b");
+    assertThat(f.state()).isEqualTo(FederationState.COMPLETED);
+  }
 }
