@@ -54,8 +54,21 @@ public abstract class ServerOptimizer implements Strategy {
    * @throws IllegalArgumentException if the accumulator, the model and the state differ in size
    */
   @Override
-  public final synchronized float[] finishRound(float[] current, UpdateAccumulator accumulator) {
-    double[] meanDelta = WeightedMeanAccumulator.meanDelta(accumulator, current.length);
+  public final float[] finishRound(float[] current, UpdateAccumulator accumulator) {
+    return applyMeanDelta(current, WeightedMeanAccumulator.meanDelta(accumulator, current.length));
+  }
+
+  /**
+   * One server step with a round's mean delta computed elsewhere ({@link CentralDp} passes its
+   * clipped, noised mean): the new parameters, advancing the optimizer state.
+   *
+   * @throws IllegalArgumentException if the mean delta, the model and the state differ in size
+   */
+  final synchronized float[] applyMeanDelta(float[] current, double[] meanDelta) {
+    if (meanDelta.length != current.length) {
+      throw new IllegalArgumentException("the round's mean delta has " + meanDelta.length
+          + " elements but the model has " + current.length);
+    }
     float[] next = new float[current.length];
     step(current, meanDelta, state.vectors(current.length), next);
     state.roundApplied();

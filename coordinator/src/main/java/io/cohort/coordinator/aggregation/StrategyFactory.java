@@ -3,6 +3,7 @@ package io.cohort.coordinator.aggregation;
 import io.cohort.coordinator.aggregation.StrategyParameter.Range;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Creates strategies by the name used in federation specs, with their numeric parameters checked
@@ -46,7 +47,9 @@ public final class StrategyFactory {
   private StrategyFactory() {}
 
   /**
-   * A new strategy; parameters left out take their defaults.
+   * A new strategy; parameters left out take their defaults. With the {@code central_dp_*}
+   * parameters ({@link CentralDpSettings}) the strategy is wrapped in {@link CentralDp}; every
+   * strategy accepts them.
    *
    * @throws IllegalArgumentException naming the problem for an unknown strategy, a parameter the
    *     strategy does not have (with the ones it has) or a value out of range (with the range)
@@ -54,12 +57,20 @@ public final class StrategyFactory {
   public static Strategy create(String name, Map<String, Double> params) {
     List<StrategyParameter> known = parameters(name);
     for (String key : params.keySet()) {
-      if (known.stream().noneMatch(p -> p.name().equals(key))) {
+      if (!CentralDpSettings.isCentralDpKey(key)
+          && known.stream().noneMatch(p -> p.name().equals(key))) {
         throw new IllegalArgumentException("strategy " + name + " has no parameter '" + key + "': "
-            + (known.isEmpty() ? "it takes none" : "use one of " + parameterNames(name)));
+            + (known.isEmpty() ? "it takes none" : "use one of " + parameterNames(name))
+            + " (and the central DP keys " + CentralDpSettings.PREFIX + "*)");
       }
     }
-    Values values = key -> value(name, known, params, key);
+    Optional<CentralDpSettings> centralDp = CentralDpSettings.fromParams(params);
+    ServerOptimizer strategy = serverOptimizer(name, key -> value(name, known, params, key));
+    return centralDp.<Strategy>map(settings -> new CentralDp(settings, strategy))
+        .orElse(strategy);
+  }
+
+  private static ServerOptimizer serverOptimizer(String name, Values values) {
     return switch (name) {
       case "fedavg" -> new FedAvg();
       case "fedavgm" -> new FedAvgM(values.of(SERVER_LEARNING_RATE), values.of(MOMENTUM));

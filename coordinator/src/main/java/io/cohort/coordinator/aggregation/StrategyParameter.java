@@ -36,6 +36,27 @@ public record StrategyParameter(String name, double defaultValue, Range range) {
       boolean contains(double value) {
         return value >= 0 && value < 1;
       }
+    },
+    /** {@code (0, 1)}: probabilities that may be neither 0 nor 1 (a quantile, a delta). */
+    OPEN_UNIT("(0, 1)") {
+      @Override
+      boolean contains(double value) {
+        return value > 0 && value < 1;
+      }
+    },
+    /** Whole numbers {@code 1, 2, ...} up to {@code 2^31 - 1}: counts such as expected clients. */
+    COUNT("{1, 2, ..., 2147483647}") {
+      @Override
+      boolean contains(double value) {
+        return value >= 1 && value <= Integer.MAX_VALUE && value == Math.rint(value);
+      }
+    },
+    /** {@code {0, 1}}: a switch, off or on. */
+    FLAG("{0, 1}") {
+      @Override
+      boolean contains(double value) {
+        return value == 0 || value == 1;
+      }
     };
 
     private final String text;

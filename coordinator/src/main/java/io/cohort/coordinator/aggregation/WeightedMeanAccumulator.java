@@ -16,18 +16,28 @@ public final class WeightedMeanAccumulator implements UpdateAccumulator {
 
   @Override
   public synchronized void add(float[] delta, long weight) {
-    if (delta.length != sum.length) {
-      throw new IllegalArgumentException("update has " + delta.length + " elements, expected "
-          + sum.length);
-    }
-    if (weight <= 0) {
-      throw new IllegalArgumentException("update weight must be positive, got " + weight);
-    }
+    checkUpdate(delta, weight, sum.length);
     for (int i = 0; i < sum.length; i++) {
       sum[i] += (double) weight * delta[i];
     }
     totalWeight += weight;
     count++;
+  }
+
+  /**
+   * The checks every accumulator makes on an update.
+   *
+   * @throws IllegalArgumentException if {@code delta} does not have {@code elements} elements or
+   *     {@code weight} is not positive
+   */
+  static void checkUpdate(float[] delta, long weight, int elements) {
+    if (delta.length != elements) {
+      throw new IllegalArgumentException("update has " + delta.length + " elements, expected "
+          + elements);
+    }
+    if (weight <= 0) {
+      throw new IllegalArgumentException("update weight must be positive, got " + weight);
+    }
   }
 
   @Override
