@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "cohort", mixinStandardHelpOptions = true, version = "cohort 0.1.0",
     description = "Federated learning with differential privacy and a data market.",
     subcommands = {DemoCommand.class, CoordinatorCommand.class,
-        io.cohort.edge.cli.ClientCommand.class, CommandLine.HelpCommand.class})
+        io.cohort.edge.cli.ClientCommand.class, io.cohort.edge.privacy.PrivacyCommand.class,
+        io.cohort.billing.cli.BillingCommand.class, CommandLine.HelpCommand.class})
 public final class CohortMain implements Runnable {
 
   @CommandLine.Spec

@@ -1,5 +1,6 @@
 package io.cohort.coordinator.round;
 
+import io.cohort.coordinator.aggregation.CentralDp;
 import io.cohort.coordinator.aggregation.Strategy;
 import io.cohort.coordinator.registry.ModelRegistry;
 import io.cohort.coordinator.session.NodeSession;
@@ -152,7 +153,11 @@ public final class RoundEngine implements Runnable {
           .setDurationMs(System.currentTimeMillis() - started).build(), null);
       return;
     }
+    int available = federation.nodes().available().size();
     List<NodeSession> selected = select(round, attempt);
+    if (federation.strategy() instanceof CentralDp dp) {
+      dp.roundSampling(selected.size(), Math.max(available, selected.size()));
+    }
     List<String> selectedIds = selected.stream().map(NodeSession::nodeId).toList();
     federation.roundStarted(round, attempt, selectedIds);
     log.info("federation={} round={} attempt={} selected={}", federation.id(), round, attempt,
@@ -200,6 +205,10 @@ public final class RoundEngine implements Runnable {
     float[] baseParameters = federation.currentParameters();
     float[] next = aggregate(train);
     assessment.assess(federation, baseParameters, next, train.retainedUpdates(), summary);
+    if (federation.strategy() instanceof CentralDp dp) {
+      summary.setCentralEpsilon(dp.status().epsilon())
+          .setCentralEpsilonWithoutSampling(dp.status().epsilonWithoutSampling());
+    }
     ModelVersion version = federation.registry().publish(next, new ModelRegistry.Lineage(
         federation.id(), round, List.of(base), participants, spec.getStrategy(),
         spec.getStrategyParamsMap(), spec.getModel(), config),

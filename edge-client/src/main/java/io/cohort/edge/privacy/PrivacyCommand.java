@@ -1,5 +1,11 @@
 package io.cohort.edge.privacy;
 
+import io.cohort.model.privacy.Checks;
+import io.cohort.model.privacy.EpsilonResult;
+import io.cohort.model.privacy.PrivacyAccountant;
+import io.cohort.model.privacy.RdpConversion;
+import io.cohort.model.privacy.SigmaSolver;
+
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.concurrent.Callable;

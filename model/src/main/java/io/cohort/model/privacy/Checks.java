@@ -5,13 +5,13 @@ package io.cohort.model.privacy;
  * parameter (as the caller spells it: {@code "sigma"} in the API, {@code "--sigma"} on the command
  * line) and the valid range, and throws {@link IllegalArgumentException} otherwise.
  */
-final class Checks {
+public final class Checks {
 
   private Checks() {
   }
 
   /** A sampling rate for accounting: {@code 0 < q <= 1}. */
-  static double samplingRate(String name, double q) {
+  public static double samplingRate(String name, double q) {
     if (!(q > 0.0 && q <= 1.0)) {
       throw new IllegalArgumentException(name + " (sampling rate) must be in (0, 1], got "
           + q);
@@ -20,7 +20,7 @@ final class Checks {
   }
 
   /** A noise multiplier: finite and {@code > 0}. */
-  static double noiseMultiplier(String name, double sigma) {
+  public static double noiseMultiplier(String name, double sigma) {
     if (!(sigma > 0.0 && sigma < Double.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException(name
           + " (noise multiplier) must be a finite number > 0, got " + sigma);
@@ -29,7 +29,7 @@ final class Checks {
   }
 
   /** A delta: {@code 0 < delta < 1}. */
-  static double delta(String name, double delta) {
+  public static double delta(String name, double delta) {
     if (!(delta > 0.0 && delta < 1.0)) {
       throw new IllegalArgumentException(name + " must be in (0, 1), got " + delta);
     }
@@ -37,7 +37,7 @@ final class Checks {
   }
 
   /** A number of steps: {@code >= 0}. */
-  static long steps(String name, long steps) {
+  public static long steps(String name, long steps) {
     if (steps < 0) {
       throw new IllegalArgumentException(name + " must be >= 0, got " + steps);
     }
@@ -45,7 +45,7 @@ final class Checks {
   }
 
   /** An epsilon target: finite and {@code > 0}. */
-  static double epsilonTarget(String name, double epsilon) {
+  public static double epsilonTarget(String name, double epsilon) {
     if (!(epsilon > 0.0 && epsilon < Double.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException(name + " (target epsilon) must be a finite number > 0,"
           + " got " + epsilon);

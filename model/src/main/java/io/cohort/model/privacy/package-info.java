@@ -4,10 +4,7 @@
  * ({@link io.cohort.model.privacy.SampledGaussianRdp}) on a grid of orders
  * ({@link io.cohort.model.privacy.RdpOrders}), composition ({@link
  * io.cohort.model.privacy.PrivacyAccountant}) and conversion to (epsilon, delta) ({@link
- * io.cohort.model.privacy.RdpConversion}). Pure Java.
- *
- * <p>On branch helper/centraldp these classes are verbatim copies of {@code io.cohort.edge.privacy}
- * (package line changed), present only so that the coordinator compiles; they are to be replaced by
- * the move of those classes into this package.
+ * io.cohort.model.privacy.RdpConversion}). Pure Java. Also {@link io.cohort.model.privacy.SigmaSolver}: the noise multiplier for a target
+ * epsilon.
  */
 package io.cohort.model.privacy;

@@ -1,4 +1,4 @@
-package io.cohort.edge.privacy;
+package io.cohort.model.privacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
