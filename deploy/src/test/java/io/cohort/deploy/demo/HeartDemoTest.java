@@ -59,9 +59,24 @@ class HeartDemoTest {
   }
 
   @Test
+  void dataMarketScoresContributionsAndTheLedgerAuditsClean() {
+    JsonNode last = report.get("rounds").get(19);
+    assertThat(last.at("/quality").asDouble()).isBetween(0.5, 1.0);
+    long ppm = 0;
+    for (JsonNode share : last.get("shares_ppm")) {
+      ppm += share.asLong();
+    }
+    assertThat(ppm).isEqualTo(1_000_000L);
+    assertThat(report.at("/billing/audit").asText()).isEqualTo("ok");
+  }
+
+  @Test
   void federatedModelReachesTargetAccuracyAndBeatsEverySiteLocalModel() {
     double federated = report.at("/final/global/accuracy").asDouble();
     assertThat(federated).isGreaterThanOrEqualTo(0.77);
+    double firstLoss = report.get("rounds").get(0).at("/global/loss").asDouble();
+    double lastLoss = report.at("/final/global/loss").asDouble();
+    assertThat(lastLoss).isLessThan(firstLoss - 0.1); // the model really learned
 
     Map<String, Double> local = siteLocalAccuracies();
     assertThat(local).hasSize(4);

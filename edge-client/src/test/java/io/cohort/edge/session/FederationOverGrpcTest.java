@@ -233,4 +233,21 @@ class FederationOverGrpcTest {
     assertThat(rounds.get(rounds.size() - 1).getParticipantsList()).containsExactly("a", "b");
     assertThat(f.state()).isEqualTo(FederationState.COMPLETED);
   }
+
+  @Test
+  void float16UpdatesAreAggregatedLikeFloat32Ones() throws Exception {
+    startServer();
+    Federation f = server.federations().create(spec("fed", 1, 2, 2).toBuilder()
+        .setUpdateEncoding(io.cohort.proto.v1.Encoding.FLOAT16).build());
+    float[] initial = f.currentParameters().clone();
+    client("fed", "a", new GatedWork(ELEMENTS, 0.5f, 100), "schema-1");
+    client("fed", "b", new GatedWork(ELEMENTS, 1.5f, 100), "schema-1");
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.nodes().connected().size() == 2);
+    f.start();
+    assertThat(server.federations().awaitTerminal("fed", 30_000)).isTrue();
+    assertThat(f.rounds().get(0).getOutcome()).isEqualTo(RoundOutcome.SUCCEEDED);
+    for (int i = 0; i < ELEMENTS; i++) {
+      assertThat(f.currentParameters()[i]).isEqualTo(initial[i] + 1.0f);
+    }
+  }
 }

@@ -1,0 +1,108 @@
+package io.cohort.model.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cohort.proto.v1.Encoding;
+import java.util.Arrays;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.FloatRange;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** The parameter codec: exact float32 round trips, float16 rounding, streaming checks. */
+class PayloadCodecTest {
+
+  static float[] randomValues(int n, long seed) {
+    Random r = new Random(seed);
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) r.nextGaussian();
+    }
+    return v;
+  }
+
+  @Property(tries = 200)
+  void float32RoundTripIsExactWhateverTheChunking(@ForAll @IntRange(min = 1, max = 300) int n,
+      @ForAll @IntRange(min = 1, max = 17) int chunk) {
+    float[] values = randomValues(n, n * 31L + chunk);
+    byte[] payload = PayloadEncoder.encode(values, Encoding.FLOAT32);
+    PayloadDecoder decoder = new PayloadDecoder(Encoding.FLOAT32, n, null);
+    for (int off = 0; off < payload.length; off += chunk) {
+      decoder.accept(payload, off, Math.min(chunk, payload.length - off));
+    }
+    assertThat(decoder.finish(Sha256.of(payload))).containsExactly(values);
+    double norm = Math.sqrt(Arrays.stream(toDoubles(values)).map(x -> x * x).sum());
+    assertThat(decoder.l2Norm()).isCloseTo(norm, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Property(tries = 500)
+  void float16KeepsElevenSignificantBits(@ForAll @FloatRange(min = -60000, max = 60000) float v) {
+    float back = Float16.toFloat(Float16.fromFloat(v));
+    assertThat(Math.abs(back - v)).isLessThanOrEqualTo(Math.max(Math.abs(v) / 2048f, 6e-8f));
+  }
+
+  @Test
+  void float16HandlesSpecialValues() {
+    assertThat(Float16.toFloat(Float16.fromFloat(0f))).isEqualTo(0f);
+    assertThat(Float16.toFloat(Float16.fromFloat(1f))).isEqualTo(1f);
+    assertThat(Float16.toFloat(Float16.fromFloat(-2.5f))).isEqualTo(-2.5f);
+    assertThat(Float16.toFloat(Float16.fromFloat(65504f))).isEqualTo(65504f);
+    assertThat(Float16.toFloat(Float16.fromFloat(1e6f))).isInfinite();
+    assertThat(Float16.toFloat(Float16.fromFloat(Float.NaN))).isNaN();
+    assertThat(Float16.toFloat(Float16.fromFloat(6e-8f))).isCloseTo(5.96e-8f,
+        org.assertj.core.data.Offset.offset(1e-9f));
+  }
+
+  @Test
+  void float16PayloadHalvesTheBytesAndDecodesCloseToTheOriginal() {
+    float[] values = randomValues(1000, 1);
+    byte[] payload = PayloadEncoder.encode(values, Encoding.FLOAT16);
+    assertThat(payload).hasSize(2000);
+    float[] back = PayloadEncoder.decode(payload, Encoding.FLOAT16);
+    for (int i = 0; i < values.length; i++) {
+      assertThat(back[i]).isCloseTo(values[i], org.assertj.core.data.Offset.offset(2e-3f));
+    }
+  }
+
+  @Test
+  void nonFiniteValueIsRefusedWithItsPosition() {
+    float[] values = {1f, 2f, Float.POSITIVE_INFINITY, 4f};
+    byte[] payload = PayloadEncoder.encode(values, Encoding.FLOAT32);
+    PayloadDecoder decoder = new PayloadDecoder(Encoding.FLOAT32, 4, null);
+    assertThatThrownBy(() -> decoder.accept(payload, 0, payload.length))
+        .isInstanceOf(PayloadException.class).hasMessageContaining("non-finite value Infinity at element 2");
+  }
+
+  @Test
+  void payloadLongerThanItsManifestIsRefusedAsSoonAsItGrowsPast() {
+    byte[] payload = PayloadEncoder.encode(new float[5], Encoding.FLOAT32);
+    PayloadDecoder decoder = new PayloadDecoder(Encoding.FLOAT32, 4, null);
+    assertThatThrownBy(() -> decoder.accept(payload, 0, payload.length))
+        .isInstanceOf(PayloadException.class).hasMessageContaining("longer than its manifest");
+  }
+
+  @Test
+  void shortPayloadAndWrongChecksumAreRefusedAtTheEnd() {
+    byte[] payload = PayloadEncoder.encode(new float[] {1f, 2f}, Encoding.FLOAT32);
+    PayloadDecoder shortOne = new PayloadDecoder(Encoding.FLOAT32, 3, null);
+    shortOne.accept(payload, 0, payload.length);
+    assertThatThrownBy(() -> shortOne.finish(null)).isInstanceOf(PayloadException.class)
+        .hasMessageContaining("shorter than its manifest: 8 of 12 bytes");
+
+    PayloadDecoder tampered = new PayloadDecoder(Encoding.FLOAT32, 2, null);
+    tampered.accept(payload, 0, payload.length);
+    assertThatThrownBy(() -> tampered.finish(Sha256.of(new byte[] {1})))
+        .isInstanceOf(PayloadChecksumException.class).hasMessageContaining("checksum mismatch");
+  }
+
+  private static double[] toDoubles(float[] v) {
+    double[] d = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      d[i] = v[i];
+    }
+    return d;
+  }
+}
