@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     description = "Federated learning with differential privacy and a data market.",
     subcommands = {DemoCommand.class, CoordinatorCommand.class,
         io.cohort.edge.cli.ClientCommand.class, io.cohort.edge.privacy.PrivacyCommand.class,
-        io.cohort.billing.cli.BillingCommand.class, CommandLine.HelpCommand.class})
+        io.cohort.billing.cli.BillingCommand.class,
+        io.cohort.deploy.plot.PrivacyUtilityCommand.class, CommandLine.HelpCommand.class})
 public final class CohortMain implements Runnable {
 
   @CommandLine.Spec

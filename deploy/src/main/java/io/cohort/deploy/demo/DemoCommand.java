@@ -63,6 +63,16 @@ public final class DemoCommand implements Callable<Integer> {
       + " files and logs (default: .cache/demo/<timestamp> under the project).")
   Path workDir;
 
+  @Option(names = "--dp", defaultValue = "off", paramLabel = "on|off",
+      description = "Train with DP-SGD at every node (default ${DEFAULT-VALUE}).")
+  String dp;
+
+  @Option(names = "--epsilon", defaultValue = "3",
+      description = "With --dp on: each owner's record-level budget epsilon; every node solves"
+          + " its noise multiplier to reach it after the planned rounds (default"
+          + " ${DEFAULT-VALUE}).")
+  double epsilon;
+
   @Option(names = "--market", negatable = true, defaultValue = "true",
       description = "Run the data market: a Kafka broker and the billing service; the"
           + " coordinator publishes contribution and model-version events (default: on).")
@@ -79,6 +89,14 @@ public final class DemoCommand implements Callable<Integer> {
     file = file.withSpec(overrides(file.spec()));
     if (file.nodes().isEmpty()) {
       throw new UserError("spec has no nodes: a demo needs at least one 'nodes' entry");
+    }
+    boolean dpOn = switch (dp) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new UserError("--dp: use on or off, got '" + dp + "'");
+    };
+    if (dpOn && !(epsilon > 0 && Double.isFinite(epsilon))) {
+      throw new UserError("--epsilon must be a positive number, got " + epsilon);
     }
     SchemaBinding.Bound bound = SchemaBinding.bind(file);
     FederationSpec fspec = bound.spec();
@@ -104,10 +122,16 @@ public final class DemoCommand implements Callable<Integer> {
       console.header(fspec, server.target(), dir, file.nodes().size());
       Path schema = SchemaBinding.materializeSchema(file, dir);
       for (FederationFile.NodeEntry node : file.nodes()) {
-        nodes.start(node.id(), List.of("client", "--coordinator", server.target(),
+        List<String> args = new ArrayList<>(List.of("client", "--coordinator", server.target(),
             "--federation", fspec.getFederationId(), "--node", node.id(),
             "--data", SchemaBinding.materializeNodeCsv(file, node, dir).toString(),
             "--schema", schema.toString()));
+        if (dpOn) {
+          args.addAll(List.of("--dp", "on", "--target-epsilon", Double.toString(epsilon),
+              "--planned-rounds", Integer.toString(fspec.getRounds()),
+              "--node-dir", dir.resolve("nodes").resolve(node.id()).toString()));
+        }
+        nodes.start(node.id(), args);
       }
       console.waitingForNodes();
       long deadline = System.currentTimeMillis() + Duration.ofSeconds(nodeTimeoutS).toMillis();
