@@ -1,6 +1,7 @@
 package io.cohort.coordinator.federation;
 
 import io.cohort.coordinator.journal.RoundJournal;
+import io.cohort.coordinator.metrics.CoordinatorMetrics;
 import io.cohort.coordinator.registry.ModelRegistry;
 import io.cohort.coordinator.round.RoundEngine;
 import io.cohort.coordinator.round.TaskBoard;
@@ -33,11 +34,19 @@ public final class Federations implements AutoCloseable {
   private final RoundJournal journal;
   private final TaskBoard board = new TaskBoard();
   private final List<FederationListener> listeners;
+  private final CoordinatorMetrics metrics;
   private final Map<String, Federation> federations = new ConcurrentHashMap<>();
   private final Map<String, RoundEngine> engines = new ConcurrentHashMap<>();
   private final Map<String, Thread> threads = new ConcurrentHashMap<>();
 
   public Federations(Path dataDir, List<FederationListener> listeners) {
+    this(dataDir, listeners, CoordinatorMetrics.disabled());
+  }
+
+  /** As above, with round engines that report to {@code metrics}. */
+  public Federations(Path dataDir, List<FederationListener> listeners,
+      CoordinatorMetrics metrics) {
+    this.metrics = metrics;
     this.registry = new ModelRegistry(dataDir.resolve("models"));
     this.journal = new RoundJournal(dataDir.resolve("journal.log"));
     this.listeners = List.copyOf(listeners);
@@ -115,7 +124,7 @@ public final class Federations implements AutoCloseable {
     if (f.isTerminal()) {
       return;
     }
-    RoundEngine engine = new RoundEngine(f, board);
+    RoundEngine engine = new RoundEngine(f, board, metrics);
     engines.put(f.id(), engine);
     Thread t = new Thread(engine, "round-engine-" + f.id());
     t.setDaemon(true);

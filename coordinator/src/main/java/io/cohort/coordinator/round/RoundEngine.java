@@ -1,6 +1,7 @@
 package io.cohort.coordinator.round;
 
 import io.cohort.coordinator.aggregation.Strategy;
+import io.cohort.coordinator.metrics.CoordinatorMetrics;
 import io.cohort.coordinator.registry.ModelRegistry;
 import io.cohort.coordinator.session.NodeSession;
 import io.cohort.model.layout.ParameterLayout;
@@ -38,6 +39,7 @@ public final class RoundEngine implements Runnable {
 
   private final RoundHost federation;
   private final TaskBoard board;
+  private final CoordinatorMetrics metrics;
   private volatile RoundTasks currentPhase;
 
   /** What the engine needs of its federation (implemented by federation.Federation's package). */
@@ -81,8 +83,13 @@ public final class RoundEngine implements Runnable {
   }
 
   public RoundEngine(RoundHost federation, TaskBoard board) {
+    this(federation, board, CoordinatorMetrics.disabled());
+  }
+
+  public RoundEngine(RoundHost federation, TaskBoard board, CoordinatorMetrics metrics) {
     this.federation = federation;
     this.board = board;
+    this.metrics = metrics;
   }
 
   @Override
@@ -188,7 +195,9 @@ public final class RoundEngine implements Runnable {
     }
 
     // Aggregate and publish.
+    long aggregationStarted = System.nanoTime(); // metrics
     float[] next = aggregate(train);
+    metrics.aggregated(federation.id(), System.nanoTime() - aggregationStarted); // metrics
     ModelVersion version = federation.registry().publish(next, new ModelRegistry.Lineage(
         federation.id(), round, List.of(base), participants, spec.getStrategy(),
         spec.getStrategyParamsMap(), spec.getModel(), config),
