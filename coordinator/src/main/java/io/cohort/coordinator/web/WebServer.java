@@ -183,7 +183,9 @@ public final class WebServer implements AutoCloseable {
         if (LiveEvents.END.equals(message)) {
           return;
         }
-        out.write((message == null ? ": ping\n\n" : message).getBytes(StandardCharsets.UTF_8));
+        // a ping is a real event, so a browser can tell a quiet stream from a dead one
+        out.write((message == null ? "event: ping\ndata: {}\n\n" : message)
+            .getBytes(StandardCharsets.UTF_8));
         out.flush();
       }
     } catch (InterruptedException e) {
