@@ -39,11 +39,15 @@ public final class SimulatedFederation implements AutoCloseable {
   /** One simulated site. */
   public record Site(String id, long samples, long computeMillis, double epsilonBudget) {}
 
-  private final CoordinatorServer server;
-  private final Federation federation;
+  private final Path dir;
+  private final String federationId;
+  private CoordinatorServer server;
+  private Federation federation;
   private final List<EdgeClient> clients = new ArrayList<>();
 
   public SimulatedFederation(Path dir, String federationId, int rounds, List<Site> sites) {
+    this.dir = dir;
+    this.federationId = federationId;
     server = new CoordinatorServer(new CoordinatorServer.Config("127.0.0.1", 0, dir, 500, 4, 0),
         List.of()).start();
     federation = server.federations().create(FederationSpec.newBuilder()
@@ -75,6 +79,20 @@ public final class SimulatedFederation implements AutoCloseable {
 
   public String target() {
     return server.target();
+  }
+
+  /** Stops the coordinator (nodes keep trying to reconnect); returns its gRPC and HTTP ports. */
+  public int[] stopCoordinator() {
+    int[] ports = {server.port(), server.httpPort().orElseThrow()};
+    server.close();
+    return ports;
+  }
+
+  /** Starts the coordinator again on the same ports and data directory. */
+  public void restartCoordinator(int[] ports) {
+    server = new CoordinatorServer(new CoordinatorServer.Config("127.0.0.1", ports[0], dir, 500,
+        4, ports[1]), List.of()).start();
+    federation = server.federations().get(federationId).orElseThrow();
   }
 
   @Override
