@@ -11,10 +11,8 @@ import io.cohort.proto.v1.Hello;
 import io.cohort.proto.v1.ListFederationsRequest;
 import io.cohort.proto.v1.ModelSpec;
 import io.cohort.proto.v1.OperatorServiceGrpc;
-import io.cohort.proto.v1.ServerMessage;
 import io.cohort.proto.v1.UpdateChunk;
 import io.cohort.proto.v1.UpdateHeader;
-import io.cohort.proto.v1.UploadReceipt;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
@@ -139,44 +137,36 @@ class WebServerTest {
     stream.cancel(true);
   }
 
+  /** A response observer that completes {@code end} with the call's error (null if none). */
+  static <T> StreamObserver<T> endingInto(CompletableFuture<Throwable> end) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(T value) {}
+
+      @Override
+      public void onError(Throwable t) {
+        end.complete(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        end.complete(null);
+      }
+    };
+  }
+
   @Test
   void refusedSessionsAndRejectedUploadsAreAuditedWithThePeerAndCounted() throws Exception {
     CompletableFuture<Throwable> sessionEnd = new CompletableFuture<>();
     StreamObserver<ClientMessage> session = FederationServiceGrpc.newStub(channel)
-        .session(new StreamObserver<>() {
-          @Override
-          public void onNext(ServerMessage value) {}
-
-          @Override
-          public void onError(Throwable t) {
-            sessionEnd.complete(t);
-          }
-
-          @Override
-          public void onCompleted() {
-            sessionEnd.complete(null);
-          }
-        });
+        .session(endingInto(sessionEnd));
     session.onNext(ClientMessage.newBuilder().setHello(Hello.newBuilder()
         .setFederationId("ghost").setNodeId("mallory")).build());
     assertThat(sessionEnd.get(10, TimeUnit.SECONDS)).hasMessageContaining("NOT_FOUND");
 
     CompletableFuture<Throwable> uploadEnd = new CompletableFuture<>();
     StreamObserver<UpdateChunk> upload = FederationServiceGrpc.newStub(channel)
-        .uploadUpdate(new StreamObserver<>() {
-          @Override
-          public void onNext(UploadReceipt value) {}
-
-          @Override
-          public void onError(Throwable t) {
-            uploadEnd.complete(t);
-          }
-
-          @Override
-          public void onCompleted() {
-            uploadEnd.complete(null);
-          }
-        });
+        .uploadUpdate(endingInto(uploadEnd));
     upload.onNext(UpdateChunk.newBuilder().setHeader(UpdateHeader.newBuilder()
         .setTaskId("forged-task").setNodeId("mallory")).build());
     assertThat(uploadEnd.get(10, TimeUnit.SECONDS)).hasMessageContaining("NOT_FOUND");
