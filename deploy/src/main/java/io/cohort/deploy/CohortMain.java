@@ -1,6 +1,11 @@
 package io.cohort.deploy;
 
+import io.cohort.deploy.cli.AuditCommand;
 import io.cohort.deploy.cli.CoordinatorCommand;
+import io.cohort.deploy.cli.FederationCommand;
+import io.cohort.deploy.cli.NodesCommand;
+import io.cohort.deploy.cli.RoundsCommand;
+import io.cohort.deploy.cli.StatusCommand;
 import io.cohort.deploy.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,8 +14,9 @@ import picocli.CommandLine.Command;
 @Command(name = "cohort", mixinStandardHelpOptions = true, version = "cohort 0.1.0",
     description = "Federated learning with differential privacy and a data market.",
     subcommands = {DemoCommand.class, CoordinatorCommand.class,
-        io.cohort.edge.cli.ClientCommand.class, io.cohort.edge.privacy.PrivacyCommand.class,
-        io.cohort.billing.cli.BillingCommand.class,
+        io.cohort.edge.cli.ClientCommand.class, StatusCommand.class, RoundsCommand.class,
+        NodesCommand.class, FederationCommand.class, AuditCommand.class,
+        io.cohort.edge.privacy.PrivacyCommand.class, io.cohort.billing.cli.BillingCommand.class,
         io.cohort.deploy.plot.PrivacyUtilityCommand.class, CommandLine.HelpCommand.class})
 public final class CohortMain implements Runnable {
 

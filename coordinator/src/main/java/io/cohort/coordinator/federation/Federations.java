@@ -2,6 +2,7 @@ package io.cohort.coordinator.federation;
 
 import io.cohort.coordinator.contribution.ValidationSetFile;
 import io.cohort.coordinator.journal.RoundJournal;
+import io.cohort.coordinator.metrics.CoordinatorMetrics;
 import io.cohort.coordinator.registry.ModelRegistry;
 import io.cohort.coordinator.round.RoundEngine;
 import io.cohort.coordinator.round.TaskBoard;
@@ -35,12 +36,20 @@ public final class Federations implements AutoCloseable {
   private final RoundJournal journal;
   private final TaskBoard board = new TaskBoard();
   private final List<FederationListener> listeners;
+  private final CoordinatorMetrics metrics;
   private final Map<String, Federation> federations = new ConcurrentHashMap<>();
   private final Map<String, RoundEngine> engines = new ConcurrentHashMap<>();
   private final Map<String, Thread> threads = new ConcurrentHashMap<>();
   private final Path dataDir;
 
   public Federations(Path dataDir, List<FederationListener> listeners) {
+    this(dataDir, listeners, CoordinatorMetrics.disabled());
+  }
+
+  /** As above, with round engines that report to {@code metrics}. */
+  public Federations(Path dataDir, List<FederationListener> listeners,
+      CoordinatorMetrics metrics) {
+    this.metrics = metrics;
     this.registry = new ModelRegistry(dataDir.resolve("models"));
     this.journal = new RoundJournal(dataDir.resolve("journal.log"));
     this.listeners = List.copyOf(listeners);
@@ -144,7 +153,7 @@ public final class Federations implements AutoCloseable {
     if (f.isTerminal()) {
       return;
     }
-    RoundEngine engine = new RoundEngine(f, board);
+    RoundEngine engine = new RoundEngine(f, board, metrics);
     engines.put(f.id(), engine);
     Thread t = new Thread(engine, "round-engine-" + f.id());
     t.setDaemon(true);

@@ -1,11 +1,15 @@
 package io.cohort.coordinator.operator;
 
+import io.cohort.coordinator.audit.AuditLog;
+import io.cohort.coordinator.audit.PeerAddress;
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.federation.FederationStateException;
 import io.cohort.coordinator.federation.Federations;
 import io.cohort.proto.v1.CreateFederationRequest;
 import io.cohort.proto.v1.FederationRef;
 import io.cohort.proto.v1.GetModelVersionRequest;
+import io.cohort.proto.v1.ListAuditEventsRequest;
+import io.cohort.proto.v1.ListAuditEventsResponse;
 import io.cohort.proto.v1.ListFederationsRequest;
 import io.cohort.proto.v1.ListFederationsResponse;
 import io.cohort.proto.v1.ListNodesResponse;
@@ -16,46 +20,54 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.Comparator;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** The operators' gRPC surface. Refused actions change nothing and say why. */
 public final class OperatorGrpcService extends OperatorServiceGrpc.OperatorServiceImplBase {
 
   private final Federations federations;
+  private final AuditLog audit;
+  private final OperatorActions actions;
 
   public OperatorGrpcService(Federations federations) {
+    this(federations, AuditLog.inMemory());
+  }
+
+  /** Operator actions are written to {@code audit} with the caller's address. */
+  public OperatorGrpcService(Federations federations, AuditLog audit) {
     this.federations = federations;
+    this.audit = audit;
+    this.actions = new OperatorActions(federations, audit);
   }
 
   @Override
   public void createFederation(CreateFederationRequest request,
       StreamObserver<io.cohort.proto.v1.Federation> response) {
-    answer(response, () -> federations.create(request.getSpec()).toProto());
+    answer(response, () -> actions.create(request.getSpec(), PeerAddress.current()).toProto());
   }
 
   @Override
   public void startFederation(FederationRef request,
       StreamObserver<io.cohort.proto.v1.Federation> response) {
-    act(request, response, Federation::start);
+    act(request, response, OperatorActions.Action.START);
   }
 
   @Override
   public void pauseFederation(FederationRef request,
       StreamObserver<io.cohort.proto.v1.Federation> response) {
-    act(request, response, Federation::pause);
+    act(request, response, OperatorActions.Action.PAUSE);
   }
 
   @Override
   public void resumeFederation(FederationRef request,
       StreamObserver<io.cohort.proto.v1.Federation> response) {
-    act(request, response, Federation::resume);
+    act(request, response, OperatorActions.Action.RESUME);
   }
 
   @Override
   public void stopFederation(FederationRef request,
       StreamObserver<io.cohort.proto.v1.Federation> response) {
-    act(request, response, federations::stop);
+    act(request, response, OperatorActions.Action.STOP);
   }
 
   @Override
@@ -97,18 +109,21 @@ public final class OperatorGrpcService extends OperatorServiceGrpc.OperatorServi
     });
   }
 
+  @Override
+  public void listAuditEvents(ListAuditEventsRequest request,
+      StreamObserver<ListAuditEventsResponse> response) {
+    answer(response, () -> ListAuditEventsResponse.newBuilder().addAllEvents(audit.list(
+        request.getFederationId(), request.getLimit(), request.getAfterSequence())).build());
+  }
+
   private Federation find(String id) {
-    return federations.get(id).orElseThrow(() -> Status.NOT_FOUND
-        .withDescription("unknown federation '" + id + "'").asRuntimeException());
+    return actions.find(id);
   }
 
   private void act(FederationRef ref, StreamObserver<io.cohort.proto.v1.Federation> response,
-      Consumer<Federation> action) {
-    answer(response, () -> {
-      Federation f = find(ref.getFederationId());
-      action.accept(f);
-      return f.toProto();
-    });
+      OperatorActions.Action action) {
+    answer(response, () -> actions.perform(action, ref.getFederationId(), PeerAddress.current())
+        .toProto());
   }
 
   private static <T> void answer(StreamObserver<T> response, Supplier<T> call) {

@@ -2,6 +2,7 @@ package io.cohort.coordinator.round;
 
 import io.cohort.coordinator.aggregation.CentralDp;
 import io.cohort.coordinator.aggregation.Strategy;
+import io.cohort.coordinator.metrics.CoordinatorMetrics;
 import io.cohort.coordinator.registry.ModelRegistry;
 import io.cohort.coordinator.session.NodeSession;
 import io.cohort.model.layout.ParameterLayout;
@@ -40,6 +41,7 @@ public final class RoundEngine implements Runnable {
   private final RoundHost federation;
   private final TaskBoard board;
   private final RoundAssessment assessment = new RoundAssessment();
+  private final CoordinatorMetrics metrics;
   private volatile RoundTasks currentPhase;
 
   /** What the engine needs of its federation (implemented by federation.Federation's package). */
@@ -89,8 +91,13 @@ public final class RoundEngine implements Runnable {
   }
 
   public RoundEngine(RoundHost federation, TaskBoard board) {
+    this(federation, board, CoordinatorMetrics.disabled());
+  }
+
+  public RoundEngine(RoundHost federation, TaskBoard board, CoordinatorMetrics metrics) {
     this.federation = federation;
     this.board = board;
+    this.metrics = metrics;
   }
 
   @Override
@@ -203,7 +210,9 @@ public final class RoundEngine implements Runnable {
 
     // Aggregate, score contributions and quality on the validation set, publish.
     float[] baseParameters = federation.currentParameters();
+    long aggregationStarted = System.nanoTime(); // metrics
     float[] next = aggregate(train);
+    metrics.aggregated(federation.id(), System.nanoTime() - aggregationStarted); // metrics
     assessment.assess(federation, baseParameters, next, train.retainedUpdates(), summary);
     if (federation.strategy() instanceof CentralDp dp) {
       summary.setCentralEpsilon(dp.status().epsilon())

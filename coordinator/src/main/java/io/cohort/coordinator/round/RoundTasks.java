@@ -259,4 +259,21 @@ public final class RoundTasks {
   UpdateAccumulator accumulator() {
     return accumulator;
   }
+
+  /** A consistent view of this phase for dashboards: the state of each node's task. */
+  public record Progress(TaskKind kind, int round, long deadlineMs,
+      Map<String, TaskRecord.State> nodes) {}
+
+  public Progress progress() {
+    lock.lock();
+    try {
+      Map<String, TaskRecord.State> byNode = new LinkedHashMap<>();
+      for (TaskRecord t : tasks.values()) {
+        byNode.put(t.nodeId(), t.state);
+      }
+      return new Progress(kind, round, deadlineMs, byNode);
+    } finally {
+      lock.unlock();
+    }
+  }
 }

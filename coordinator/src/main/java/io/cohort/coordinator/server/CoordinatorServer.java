@@ -1,11 +1,17 @@
 package io.cohort.coordinator.server;
 
 import io.cohort.billing.events.SpoolingEventPublisher;
+import io.cohort.coordinator.audit.AuditLog;
+import io.cohort.coordinator.audit.NodeEvents;
+import io.cohort.coordinator.audit.PeerAddress;
 import io.cohort.coordinator.federation.FederationListener;
 import io.cohort.coordinator.federation.Federations;
+import io.cohort.coordinator.metrics.CoordinatorMetrics;
+import io.cohort.coordinator.metrics.GrpcTrafficMetrics;
 import io.cohort.coordinator.market.MarketEvents;
 import io.cohort.coordinator.operator.OperatorGrpcService;
 import io.cohort.coordinator.transfer.FederationGrpcService;
+import io.cohort.coordinator.web.WebServer;
 import io.cohort.proto.v1.Heartbeat;
 import io.cohort.proto.v1.ServerMessage;
 import io.grpc.Server;
@@ -18,34 +24,64 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The coordinator process: federations rebuilt from the data directory, served over gRPC. */
+/**
+ * The coordinator process: federations rebuilt from the data directory, served over gRPC, with
+ * the operators' HTTP port (dashboard, JSON API, Prometheus metrics, health) beside it.
+ */
 public final class CoordinatorServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CoordinatorServer.class);
 
-  /** Settings of a coordinator. */
-  public record Config(String host, int port, Path dataDir, long heartbeatIntervalMs,
-      int maxConcurrentUploads, String kafkaBootstrap) {
+  /** HTTP port of a coordinator started from the command line. */
+  public static final int DEFAULT_HTTP_PORT = 7401;
+  /** {@link Config#httpPort()} value that serves no HTTP at all. */
+  public static final int NO_HTTP = -1;
 
+  /**
+   * Settings of a coordinator.
+   *
+   * @param httpPort port of the dashboard, JSON API and metrics on {@code host}: 0 for a free
+   *     one, {@link #NO_HTTP} for none
+   */
+  public record Config(String host, int port, Path dataDir, long heartbeatIntervalMs,
+      int maxConcurrentUploads, int httpPort, String kafkaBootstrap) {
+
+    /** A coordinator without the HTTP port (tests of the gRPC surface). */
     public Config(String host, int port, Path dataDir, long heartbeatIntervalMs,
         int maxConcurrentUploads) {
-      this(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads, null);
+      this(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads, NO_HTTP, null);
+    }
+
+    public Config(String host, int port, Path dataDir, long heartbeatIntervalMs,
+        int maxConcurrentUploads, int httpPort) {
+      this(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads, httpPort, null);
     }
 
     public static Config defaults(Path dataDir) {
-      return new Config("127.0.0.1", 7400, dataDir, 2_000, 4);
+      return new Config("127.0.0.1", 7400, dataDir, 2_000, 4, DEFAULT_HTTP_PORT);
     }
 
     /** The same settings, publishing market events to this Kafka cluster. */
     public Config withKafka(String bootstrap) {
       return new Config(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads,
-          bootstrap);
+          httpPort, bootstrap);
+    }
+
+    public Config withPort(int p) {
+      return new Config(host, p, dataDir, heartbeatIntervalMs, maxConcurrentUploads, httpPort,
+          kafkaBootstrap);
+    }
+
+    public Config withHttpPort(int p) {
+      return new Config(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads, p,
+          kafkaBootstrap);
     }
   }
 
@@ -53,6 +89,10 @@ public final class CoordinatorServer implements AutoCloseable {
   private final Federations federations;
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
+  private final CoordinatorMetrics metrics;
+  private final AuditLog audit;
+  private final WebServer web;
+  private volatile boolean ready;
   private final ScheduledExecutorService heartbeats =
       Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "coordinator-heartbeats");
@@ -64,7 +104,16 @@ public final class CoordinatorServer implements AutoCloseable {
 
   public CoordinatorServer(Config config, List<FederationListener> listeners) {
     this.config = config;
+    this.metrics = config.httpPort() == NO_HTTP ? CoordinatorMetrics.disabled()
+        : CoordinatorMetrics.prometheus();
+    this.audit = new AuditLog(config.dataDir().resolve("audit.log"));
+    this.web = config.httpPort() == NO_HTTP ? null : new WebServer(config.host(),
+        config.httpPort(), audit, metrics, () -> ready);
     List<FederationListener> all = new ArrayList<>(listeners);
+    all.add(metrics);
+    if (web != null) {
+      all.addAll(web.listeners());
+    }
     MarketEvents market = null;
     if (config.kafkaBootstrap() != null) {
       publisher = SpoolingEventPublisher.open(config.kafkaBootstrap(),
@@ -74,14 +123,17 @@ public final class CoordinatorServer implements AutoCloseable {
     } else {
       publisher = null;
     }
-    this.federations = new Federations(config.dataDir(), all);
+    this.federations = new Federations(config.dataDir(), all, metrics);
+    metrics.observe(federations::list);
     if (market != null) {
       market.attach(federations);
     }
     this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
         .addService(new FederationGrpcService(federations, config.heartbeatIntervalMs(),
-            config.maxConcurrentUploads()))
-        .addService(new OperatorGrpcService(federations))
+            config.maxConcurrentUploads(), new NodeEvents(audit, metrics)))
+        .addService(new OperatorGrpcService(federations, audit))
+        .intercept(new PeerAddress())
+        .addStreamTracerFactory(new GrpcTrafficMetrics(metrics))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .maxInboundMessageSize(8 << 20)
@@ -95,9 +147,19 @@ public final class CoordinatorServer implements AutoCloseable {
       server.start();
     } catch (IOException e) {
       federations.close();
+      audit.close();
       throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port()
           + " (is another coordinator running? choose another --port)", e);
     }
+    if (web != null) {
+      try {
+        web.start(federations);
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
+    }
+    ready = true;
     long interval = config.heartbeatIntervalMs();
     heartbeats.scheduleAtFixedRate(this::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
     log.info("coordinator listening on {}:{} data_dir={}", config.host(), port(),
@@ -130,15 +192,37 @@ public final class CoordinatorServer implements AutoCloseable {
     return federations;
   }
 
+  /** The dashboard's address, when the HTTP port is served. */
+  public Optional<String> dashboardUrl() {
+    return Optional.ofNullable(web).map(WebServer::url);
+  }
+
+  public Optional<Integer> httpPort() {
+    return Optional.ofNullable(web).map(WebServer::port);
+  }
+
+  public CoordinatorMetrics metrics() {
+    return metrics;
+  }
+
+  public AuditLog audit() {
+    return audit;
+  }
+
   @Override
   public void close() {
+    ready = false;
     health.enterTerminalState();
+    if (web != null) {
+      web.close();
+    }
     heartbeats.shutdownNow();
     server.shutdown();
     federations.close();
     if (publisher != null) {
       publisher.close();
     }
+    audit.close();
     try {
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
         server.shutdownNow();

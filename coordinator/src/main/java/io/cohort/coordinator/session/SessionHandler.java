@@ -1,5 +1,6 @@
 package io.cohort.coordinator.session;
 
+import io.cohort.coordinator.audit.NodeEvents;
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.federation.FederationSpecs;
 import io.cohort.coordinator.federation.Federations;
@@ -30,6 +31,8 @@ public final class SessionHandler implements StreamObserver<ClientMessage> {
   private final Federations federations;
   private final StreamObserver<ServerMessage> outbound;
   private final long heartbeatIntervalMs;
+  private final NodeEvents events;
+  private String claimedNodeId = "";
   private Federation federation;
   private NodeSession node;
   private String sessionId;
@@ -37,9 +40,16 @@ public final class SessionHandler implements StreamObserver<ClientMessage> {
 
   public SessionHandler(Federations federations, StreamObserver<ServerMessage> outbound,
       long heartbeatIntervalMs) {
+    this(federations, outbound, heartbeatIntervalMs, NodeEvents.unobserved());
+  }
+
+  /** As above, reporting refused sessions to {@code events}. */
+  public SessionHandler(Federations federations, StreamObserver<ServerMessage> outbound,
+      long heartbeatIntervalMs, NodeEvents events) {
     this.federations = federations;
     this.outbound = outbound;
     this.heartbeatIntervalMs = heartbeatIntervalMs;
+    this.events = events;
   }
 
   @Override
@@ -72,6 +82,7 @@ public final class SessionHandler implements StreamObserver<ClientMessage> {
   }
 
   private void hello(Hello hello) {
+    claimedNodeId = hello.getNodeId(); // audit
     federation = federations.get(hello.getFederationId()).orElseThrow(() -> Status.NOT_FOUND
         .withDescription("unknown federation '" + hello.getFederationId() + "'")
         .asRuntimeException());
@@ -147,6 +158,8 @@ public final class SessionHandler implements StreamObserver<ClientMessage> {
   private void end(StatusRuntimeException e) {
     log.info("session refused or ended node={}: {} {}", node == null ? "-" : node.nodeId(),
         e.getStatus().getCode(), e.getStatus().getDescription());
+    events.sessionRefused(federation == null ? "" : federation.id(), claimedNodeId, // audit
+        e.getStatus());
     closeNode();
     ended = true;
     try {

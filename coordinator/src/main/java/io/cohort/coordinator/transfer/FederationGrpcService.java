@@ -1,5 +1,6 @@
 package io.cohort.coordinator.transfer;
 
+import io.cohort.coordinator.audit.NodeEvents;
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.federation.Federations;
 import io.cohort.coordinator.round.TaskBoard;
@@ -23,18 +24,26 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
   private final Federations federations;
   private final long heartbeatIntervalMs;
   private final int maxConcurrentUploads;
+  private final NodeEvents events;
   private final Map<String, StagingBuffers> staging = new ConcurrentHashMap<>();
 
   public FederationGrpcService(Federations federations, long heartbeatIntervalMs,
       int maxConcurrentUploads) {
+    this(federations, heartbeatIntervalMs, maxConcurrentUploads, NodeEvents.unobserved());
+  }
+
+  /** As above, reporting uploads and refused sessions to {@code events}. */
+  public FederationGrpcService(Federations federations, long heartbeatIntervalMs,
+      int maxConcurrentUploads, NodeEvents events) {
     this.federations = federations;
     this.heartbeatIntervalMs = heartbeatIntervalMs;
     this.maxConcurrentUploads = maxConcurrentUploads;
+    this.events = events;
   }
 
   @Override
   public StreamObserver<ClientMessage> session(StreamObserver<ServerMessage> responseObserver) {
-    return new SessionHandler(federations, responseObserver, heartbeatIntervalMs);
+    return new SessionHandler(federations, responseObserver, heartbeatIntervalMs, events);
   }
 
   @Override
@@ -70,7 +79,7 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
 
   @Override
   public StreamObserver<UpdateChunk> uploadUpdate(StreamObserver<UploadReceipt> responseObserver) {
-    return new UpdateReceiver(federations, this::stagingFor, responseObserver);
+    return new UpdateReceiver(federations, this::stagingFor, responseObserver, events);
   }
 
   private StagingBuffers stagingFor(Federation f) {

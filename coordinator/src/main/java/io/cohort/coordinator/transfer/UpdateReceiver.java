@@ -1,5 +1,6 @@
 package io.cohort.coordinator.transfer;
 
+import io.cohort.coordinator.audit.NodeEvents;
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.federation.Federations;
 import io.cohort.coordinator.round.RoundTasks;
@@ -36,6 +37,7 @@ public final class UpdateReceiver implements StreamObserver<UpdateChunk> {
   private final Federations federations;
   private final Function<Federation, StagingBuffers> staging;
   private final StreamObserver<UploadReceipt> response;
+  private final NodeEvents events;
 
   private enum Stage { HEADER, DATA, DONE }
 
@@ -49,9 +51,16 @@ public final class UpdateReceiver implements StreamObserver<UpdateChunk> {
 
   public UpdateReceiver(Federations federations, Function<Federation, StagingBuffers> staging,
       StreamObserver<UploadReceipt> response) {
+    this(federations, staging, response, NodeEvents.unobserved());
+  }
+
+  /** As above, reporting verified and refused uploads to {@code events}. */
+  public UpdateReceiver(Federations federations, Function<Federation, StagingBuffers> staging,
+      StreamObserver<UploadReceipt> response, NodeEvents events) {
     this.federations = federations;
     this.staging = staging;
     this.response = response;
+    this.events = events;
   }
 
   @Override
@@ -204,6 +213,7 @@ public final class UpdateReceiver implements StreamObserver<UpdateChunk> {
         String.format("%.4f", norm));
     stage = Stage.DONE;
     releaseBuffer();
+    events.updateReceived(task.federationId(), duplicate); // metrics
     response.onNext(UploadReceipt.newBuilder().setTaskId(task.taskId()).setDuplicate(duplicate)
         .setUpdateNorm(norm).build());
     response.onCompleted();
@@ -215,6 +225,9 @@ public final class UpdateReceiver implements StreamObserver<UpdateChunk> {
     log.info("upload refused task={} node={}: {} {}", header == null ? "-" : header.getTaskId(),
         header == null ? "-" : header.getNodeId(), e.getStatus().getCode(),
         e.getStatus().getDescription());
+    events.uploadRejected(entry == null ? "" : entry.task().federationId(), // audit, metrics
+        header == null ? "" : header.getNodeId(), header == null ? "" : header.getTaskId(),
+        e.getStatus());
     response.onError(e);
   }
 

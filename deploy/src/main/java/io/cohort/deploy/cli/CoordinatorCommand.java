@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code cohort coordinator}: runs a coordinator until interrupted. */
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
-    description = {"Runs a coordinator: federations, round engine, model registry, gRPC API.",
+    description = {"Runs a coordinator: federations, round engine, model registry, gRPC API,",
+        "and on --http-port the operators' dashboard, JSON API, /metrics, /healthz, /readyz.",
         "State lives in --data-dir; restarting with the same folder resumes every federation",
         "from its last completed round."})
 public final class CoordinatorCommand implements Callable<Integer> {
@@ -27,6 +28,12 @@ public final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "${env:COHORT_PORT:-7400}",
       description = "gRPC port; 0 picks a free one (env COHORT_PORT, default ${DEFAULT-VALUE}).")
   int port;
+
+  @Option(names = "--http-port", defaultValue = "${env:COHORT_HTTP_PORT:-7401}",
+      description = "HTTP port on --host for the dashboard, JSON API, Prometheus /metrics and"
+          + " health checks; 0 picks a free one, -1 serves none (env COHORT_HTTP_PORT, default"
+          + " ${DEFAULT-VALUE}).")
+  int httpPort;
 
   @Option(names = "--data-dir", defaultValue = "${env:COHORT_DATA_DIR:-cohort-data}",
       description = "Journal and model registry folder (env COHORT_DATA_DIR, default"
@@ -62,7 +69,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CoordinatorServer server = new CoordinatorServer(new CoordinatorServer.Config(host, port,
-        dataDir, heartbeatMs, maxConcurrentUploads, kafka), List.of()).start();
+        dataDir, heartbeatMs, maxConcurrentUploads, httpPort, kafka), List.of()).start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -70,6 +77,8 @@ public final class CoordinatorCommand implements Callable<Integer> {
     }));
     System.out.println("coordinator listening on " + server.target() + " (data: "
         + dataDir.toAbsolutePath() + ")");
+    server.dashboardUrl().ifPresent(url -> System.out.println("dashboard: " + url
+        + " (metrics: " + url + "metrics)"));
     if (spec != null) {
       FederationFile file = FederationFile.load(spec);
       SchemaBinding.Bound bound = SchemaBinding.bind(file);

@@ -59,6 +59,11 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Coordinator port on 127.0.0.1; 0 picks a free one (default ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(names = "--http-port", defaultValue = "0",
+      description = "Dashboard, JSON API and /metrics port on 127.0.0.1; 0 picks a free one"
+          + " (default ${DEFAULT-VALUE}); the URL is printed at start.")
+  int httpPort;
+
   @Option(names = "--work-dir", description = "Folder for the coordinator's data, the nodes'"
       + " files and logs (default: .cache/demo/<timestamp> under the project).")
   Path workDir;
@@ -110,7 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
     CountDownLatch ended = new CountDownLatch(1);
     DemoMarket marketplace = market ? DemoMarket.start(dir, System.out) : null;
     CoordinatorServer.Config config = new CoordinatorServer.Config("127.0.0.1", port,
-        dir.resolve("coordinator"), 2_000, 4);
+        dir.resolve("coordinator"), 2_000, 4, httpPort);
     if (marketplace != null) {
       config = config.withKafka(marketplace.bootstrapServers());
     }
@@ -120,6 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(new Thread(nodes::close));
       Federation federation = server.federations().create(fspec, bound.validation());
       console.header(fspec, server.target(), dir, file.nodes().size());
+      server.dashboardUrl().ifPresent(url -> System.out.println("dashboard: " + url));
       Path schema = SchemaBinding.materializeSchema(file, dir);
       for (FederationFile.NodeEntry node : file.nodes()) {
         List<String> args = new ArrayList<>(List.of("client", "--coordinator", server.target(),

@@ -56,7 +56,8 @@ class MarketEventsOutageTest {
     EmbeddedKafka restarted = null;
     List<EdgeClient> clients = new ArrayList<>();
     try (CoordinatorServer server = new CoordinatorServer(new CoordinatorServer.Config(
-        "127.0.0.1", 0, dir.resolve("coordinator"), 500, 2, bootstrap), List.of()).start()) {
+        "127.0.0.1", 0, dir.resolve("coordinator"), 500, 2).withKafka(bootstrap), List.of())
+        .start()) {
       kafka.close(); // the broker goes away before any event is published
       // Two well-separated classes: the validation utility responds to the updates.
       ValidationSet validation = new ValidationSet(new float[] {1, 1, 2, 2, -1, -1, -2, -2},
