@@ -5,6 +5,7 @@ import io.cohort.coordinator.aggregation.StrategyFactory;
 import io.cohort.coordinator.journal.RoundJournal;
 import io.cohort.coordinator.registry.ModelRegistry;
 import io.cohort.coordinator.session.NodeDirectory;
+import io.cohort.model.inference.ValidationSet;
 import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.model.layout.ParameterLayout;
 import io.cohort.proto.v1.FederationSpec;
@@ -47,9 +48,17 @@ public final class Federation implements io.cohort.coordinator.round.RoundEngine
   private String currentVersion;
   private float[] currentParameters;
   private final List<RoundSummary> rounds = new ArrayList<>();
+  private final ValidationSet validation;
+
+  /** The operator's validation set, or null. */
+  @Override
+  public ValidationSet validation() {
+    return validation;
+  }
 
   Federation(FederationSpec spec, String initialVersion, ModelRegistry registry,
-      RoundJournal journal, List<FederationListener> listeners) {
+      RoundJournal journal, List<FederationListener> listeners, ValidationSet validation) {
+    this.validation = validation;
     this.spec = spec;
     this.strategy = StrategyFactory.create(spec.getStrategy(), spec.getStrategyParamsMap());
     this.architecture = new ModelArchitecture(spec.getModel());

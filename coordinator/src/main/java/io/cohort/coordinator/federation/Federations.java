@@ -1,10 +1,12 @@
 package io.cohort.coordinator.federation;
 
+import io.cohort.coordinator.contribution.ValidationSetFile;
 import io.cohort.coordinator.journal.RoundJournal;
 import io.cohort.coordinator.registry.ModelRegistry;
 import io.cohort.coordinator.round.RoundEngine;
 import io.cohort.coordinator.round.TaskBoard;
 import io.cohort.model.codec.ModelFile;
+import io.cohort.model.inference.ValidationSet;
 import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.proto.v1.FederationCreated;
 import io.cohort.proto.v1.FederationSpec;
@@ -36,11 +38,13 @@ public final class Federations implements AutoCloseable {
   private final Map<String, Federation> federations = new ConcurrentHashMap<>();
   private final Map<String, RoundEngine> engines = new ConcurrentHashMap<>();
   private final Map<String, Thread> threads = new ConcurrentHashMap<>();
+  private final Path dataDir;
 
   public Federations(Path dataDir, List<FederationListener> listeners) {
     this.registry = new ModelRegistry(dataDir.resolve("models"));
     this.journal = new RoundJournal(dataDir.resolve("journal.log"));
     this.listeners = List.copyOf(listeners);
+    this.dataDir = dataDir;
     replay();
   }
 
@@ -49,7 +53,7 @@ public final class Federations implements AutoCloseable {
       switch (e.getKindCase()) {
         case CREATED -> federations.put(e.getFederationId(), new Federation(
             e.getCreated().getSpec(), e.getCreated().getInitialModelVersion(), registry, journal,
-            listeners));
+            listeners, ValidationSetFile.read(validationFile(e.getFederationId())).orElse(null)));
         case STATE_CHANGED -> federation(e.getFederationId())
             .applyState(e.getStateChanged().getState(), e.getStateChanged().getReason());
         case ROUND_FINISHED -> federation(e.getFederationId()).apply(e.getRoundFinished());
@@ -79,8 +83,26 @@ public final class Federations implements AutoCloseable {
    * @throws IllegalStateException if the id is taken
    */
   public synchronized Federation create(FederationSpec requested) {
+    return create(requested, null);
+  }
+
+  /**
+   * Creates a federation with the operator's validation set (for contribution scoring and the
+   * quality of each version); {@code validation} may be null.
+   */
+  public synchronized Federation create(FederationSpec requested, ValidationSet validation) {
     FederationSpec spec = FederationSpecs.withDefaults(requested);
     FederationSpecs.validate(spec);
+    if (!spec.getContributionScorer().isEmpty() && validation == null) {
+      throw new IllegalArgumentException("contribution_scorer " + spec.getContributionScorer()
+          + " needs a validation set: give the federation one, or leave the scorer empty");
+    }
+    if (validation != null && (validation.numFeatures() != spec.getModel().getInputFeatures()
+        || validation.numClasses() != spec.getModel().getNumClasses())) {
+      throw new IllegalArgumentException("validation set has " + validation.numFeatures()
+          + " features and " + validation.numClasses() + " classes; the model takes "
+          + spec.getModel().getInputFeatures() + " and " + spec.getModel().getNumClasses());
+    }
     if (federations.containsKey(spec.getFederationId())) {
       throw new DuplicateFederationException("federation '" + spec.getFederationId()
           + "' already exists");
@@ -99,16 +121,23 @@ public final class Federations implements AutoCloseable {
     String version = registry.publish(initial, new ModelRegistry.Lineage(spec.getFederationId(),
         0, List.of(), List.of(), spec.getStrategy(), spec.getStrategyParamsMap(), spec.getModel(),
         TrainConfig.getDefaultInstance()), new byte[0]).getVersion();
+    if (validation != null) {
+      ValidationSetFile.write(validationFile(spec.getFederationId()), validation);
+    }
     journal.append(JournalEntry.newBuilder().setAtMs(System.currentTimeMillis())
         .setFederationId(spec.getFederationId())
         .setCreated(FederationCreated.newBuilder().setSpec(spec)
             .setInitialModelVersion(version)).build());
-    Federation f = new Federation(spec, version, registry, journal, listeners);
+    Federation f = new Federation(spec, version, registry, journal, listeners, validation);
     federations.put(f.id(), f);
     startEngine(f);
     log.info("federation={} created strategy={} rounds={} initial_version={}", f.id(),
         spec.getStrategy(), spec.getRounds(), version);
     return f;
+  }
+
+  private Path validationFile(String federationId) {
+    return dataDir.resolve("validation").resolve(federationId + ".bin");
   }
 
   private void startEngine(Federation f) {

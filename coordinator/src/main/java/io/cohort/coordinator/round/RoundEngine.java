@@ -38,6 +38,7 @@ public final class RoundEngine implements Runnable {
 
   private final RoundHost federation;
   private final TaskBoard board;
+  private final RoundAssessment assessment = new RoundAssessment();
   private volatile RoundTasks currentPhase;
 
   /** What the engine needs of its federation (implemented by federation.Federation's package). */
@@ -63,6 +64,12 @@ public final class RoundEngine implements Runnable {
     int completedRounds();
 
     int failedAttemptsOfNextRound();
+
+    /** The operator's validation set, or null. */
+    io.cohort.model.inference.ValidationSet validation();
+
+    /** Rounds finished so far (journaled). */
+    List<RoundSummary> rounds();
 
     /** Blocks until RUNNING; false once terminal. */
     boolean awaitRunning() throws InterruptedException;
@@ -157,7 +164,8 @@ public final class RoundEngine implements Runnable {
         .setSeed(spec.getSeed() * 1_000_003L + round).build());
     RoundTasks train = new RoundTasks(federation.id(), round, TaskKind.TRAIN, base,
         System.currentTimeMillis() + spec.getRoundTimeoutMs(),
-        federation.strategy().newAccumulator(federation.trainableLayout().totalElements()));
+        federation.strategy().newAccumulator(federation.trainableLayout().totalElements()),
+        !spec.getContributionScorer().isEmpty());
     dispatch(train, selected, config);
     List<TaskRecord> cut = train.awaitAndClose();
     currentPhase = null;
@@ -181,9 +189,17 @@ public final class RoundEngine implements Runnable {
       return;
     }
     summary.setTrainLoss(weightedTrainLoss(done));
+    for (TaskRecord t : done) {
+      summary.putSamples(t.nodeId(), t.sampleCount);
+      if (t.epsilonSpent > 0) {
+        summary.putEpsilon(t.nodeId(), t.epsilonSpent);
+      }
+    }
 
-    // Aggregate and publish.
+    // Aggregate, score contributions and quality on the validation set, publish.
+    float[] baseParameters = federation.currentParameters();
     float[] next = aggregate(train);
+    assessment.assess(federation, baseParameters, next, train.retainedUpdates(), summary);
     ModelVersion version = federation.registry().publish(next, new ModelRegistry.Lineage(
         federation.id(), round, List.of(base), participants, spec.getStrategy(),
         spec.getStrategyParamsMap(), spec.getModel(), config),
@@ -205,7 +221,7 @@ public final class RoundEngine implements Runnable {
     }
     // Evaluation phase: every connected node evaluates the new version on its held-out split.
     RoundTasks eval = new RoundTasks(federation.id(), round, TaskKind.EVALUATE,
-        version.getVersion(), System.currentTimeMillis() + spec.getEvalTimeoutMs(), null);
+        version.getVersion(), System.currentTimeMillis() + spec.getEvalTimeoutMs(), null, false);
     dispatch(eval, federation.nodes().connected(), null);
     cancel(eval.awaitAndClose(), "evaluation deadline passed");
     currentPhase = null;

@@ -31,9 +31,12 @@ public final class RoundTasks {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition resolved = lock.newCondition();
   private boolean closed;
+  /** Per-node copies of accepted updates, kept only when contributions are scored. */
+  private final Map<String, io.cohort.coordinator.contribution.NodeUpdate> retained;
 
   RoundTasks(String federationId, int round, TaskKind kind, String modelVersion, long deadlineMs,
-      UpdateAccumulator accumulator) {
+      UpdateAccumulator accumulator, boolean retainUpdates) {
+    this.retained = retainUpdates ? new LinkedHashMap<>() : null;
     this.federationId = federationId;
     this.round = round;
     this.kind = kind;
@@ -106,6 +109,11 @@ public final class RoundTasks {
         return new UpdateDecision(Outcome.REFUSED, refusal, 0);
       }
       accumulator.add(delta, sampleCount);
+      if (retained != null) {
+        // The delta array is a reused staging buffer: keep a copy for scoring.
+        retained.put(task.nodeId(), new io.cohort.coordinator.contribution.NodeUpdate(
+            delta.clone(), sampleCount));
+      }
       task.state = TaskRecord.State.DONE;
       task.acceptedSha256 = sha256;
       task.acceptedNorm = norm;
@@ -233,6 +241,16 @@ public final class RoundTasks {
     lock.lock();
     try {
       return tasks.values().stream().filter(t -> t.state == state).toList();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The retained per-node updates (empty unless retention was asked for). */
+  Map<String, io.cohort.coordinator.contribution.NodeUpdate> retainedUpdates() {
+    lock.lock();
+    try {
+      return retained == null ? Map.of() : new LinkedHashMap<>(retained);
     } finally {
       lock.unlock();
     }

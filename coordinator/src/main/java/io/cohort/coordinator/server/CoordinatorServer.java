@@ -1,7 +1,9 @@
 package io.cohort.coordinator.server;
 
+import io.cohort.billing.events.SpoolingEventPublisher;
 import io.cohort.coordinator.federation.FederationListener;
 import io.cohort.coordinator.federation.Federations;
+import io.cohort.coordinator.market.MarketEvents;
 import io.cohort.coordinator.operator.OperatorGrpcService;
 import io.cohort.coordinator.transfer.FederationGrpcService;
 import io.cohort.proto.v1.Heartbeat;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,14 +31,21 @@ public final class CoordinatorServer implements AutoCloseable {
 
   /** Settings of a coordinator. */
   public record Config(String host, int port, Path dataDir, long heartbeatIntervalMs,
-      int maxConcurrentUploads) {
+      int maxConcurrentUploads, String kafkaBootstrap) {
+
+    public Config(String host, int port, Path dataDir, long heartbeatIntervalMs,
+        int maxConcurrentUploads) {
+      this(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads, null);
+    }
 
     public static Config defaults(Path dataDir) {
       return new Config("127.0.0.1", 7400, dataDir, 2_000, 4);
     }
 
-    public Config withPort(int p) {
-      return new Config(host, p, dataDir, heartbeatIntervalMs, maxConcurrentUploads);
+    /** The same settings, publishing market events to this Kafka cluster. */
+    public Config withKafka(String bootstrap) {
+      return new Config(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads,
+          bootstrap);
     }
   }
 
@@ -50,9 +60,24 @@ public final class CoordinatorServer implements AutoCloseable {
         return t;
       });
 
+  private final SpoolingEventPublisher publisher;
+
   public CoordinatorServer(Config config, List<FederationListener> listeners) {
     this.config = config;
-    this.federations = new Federations(config.dataDir(), listeners);
+    List<FederationListener> all = new ArrayList<>(listeners);
+    MarketEvents market = null;
+    if (config.kafkaBootstrap() != null) {
+      publisher = SpoolingEventPublisher.open(config.kafkaBootstrap(),
+          config.dataDir().resolve("event-spool"));
+      market = new MarketEvents(publisher);
+      all.add(market);
+    } else {
+      publisher = null;
+    }
+    this.federations = new Federations(config.dataDir(), all);
+    if (market != null) {
+      market.attach(federations);
+    }
     this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
         .addService(new FederationGrpcService(federations, config.heartbeatIntervalMs(),
             config.maxConcurrentUploads()))
@@ -111,6 +136,9 @@ public final class CoordinatorServer implements AutoCloseable {
     heartbeats.shutdownNow();
     server.shutdown();
     federations.close();
+    if (publisher != null) {
+      publisher.close();
+    }
     try {
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
         server.shutdownNow();

@@ -51,13 +51,18 @@ public final class CoordinatorCommand implements Callable<Integer> {
           + " (default ${DEFAULT-VALUE}).")
   int maxConcurrentUploads;
 
+  @Option(names = "--kafka", defaultValue = "${env:COHORT_KAFKA}",
+      description = "Kafka bootstrap servers to publish contribution and model-version events"
+          + " to (env COHORT_KAFKA; events are spooled on disk while Kafka is unreachable).")
+  String kafka;
+
   @Option(names = "--exit-when-done", description = "Exit once every federation is terminal.")
   boolean exitWhenDone;
 
   @Override
   public Integer call() throws Exception {
     CoordinatorServer server = new CoordinatorServer(new CoordinatorServer.Config(host, port,
-        dataDir, heartbeatMs, maxConcurrentUploads), List.of()).start();
+        dataDir, heartbeatMs, maxConcurrentUploads, kafka), List.of()).start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -67,9 +72,10 @@ public final class CoordinatorCommand implements Callable<Integer> {
         + dataDir.toAbsolutePath() + ")");
     if (spec != null) {
       FederationFile file = FederationFile.load(spec);
-      FederationSpec resolved = SchemaBinding.bind(file).spec();
+      SchemaBinding.Bound bound = SchemaBinding.bind(file);
+      FederationSpec resolved = bound.spec();
       Federation f = server.federations().get(resolved.getFederationId())
-          .orElseGet(() -> server.federations().create(resolved));
+          .orElseGet(() -> server.federations().create(resolved, bound.validation()));
       if (start && f.state() == FederationState.CREATED) {
         f.start();
       }

@@ -63,6 +63,11 @@ public final class DemoCommand implements Callable<Integer> {
       + " files and logs (default: .cache/demo/<timestamp> under the project).")
   Path workDir;
 
+  @Option(names = "--market", negatable = true, defaultValue = "true",
+      description = "Run the data market: a Kafka broker and the billing service; the"
+          + " coordinator publishes contribution and model-version events (default: on).")
+  boolean market;
+
   @Option(names = "--node-timeout-s", defaultValue = "180",
       description = "How long to wait for every node to connect (default ${DEFAULT-VALUE} s).")
   int nodeTimeoutS;
@@ -85,11 +90,17 @@ public final class DemoCommand implements Callable<Integer> {
     List<FederationListener> listeners = new ArrayList<>();
     listeners.add(console);
     CountDownLatch ended = new CountDownLatch(1);
-    try (CoordinatorServer server = new CoordinatorServer(new CoordinatorServer.Config(
-        "127.0.0.1", port, dir.resolve("coordinator"), 2_000, 4), listeners).start();
+    DemoMarket marketplace = market ? DemoMarket.start(dir, System.out) : null;
+    CoordinatorServer.Config config = new CoordinatorServer.Config("127.0.0.1", port,
+        dir.resolve("coordinator"), 2_000, 4);
+    if (marketplace != null) {
+      config = config.withKafka(marketplace.bootstrapServers());
+    }
+    try (AutoCloseable marketClose = marketplace != null ? marketplace : () -> { };
+        CoordinatorServer server = new CoordinatorServer(config, listeners).start();
         NodeProcesses nodes = new NodeProcesses(dir)) {
       Runtime.getRuntime().addShutdownHook(new Thread(nodes::close));
-      Federation federation = server.federations().create(fspec);
+      Federation federation = server.federations().create(fspec, bound.validation());
       console.header(fspec, server.target(), dir, file.nodes().size());
       Path schema = SchemaBinding.materializeSchema(file, dir);
       for (FederationFile.NodeEntry node : file.nodes()) {
@@ -114,8 +125,13 @@ public final class DemoCommand implements Callable<Integer> {
       server.federations().awaitTerminal(federation.id(), Long.MAX_VALUE);
       List<RoundSummary> rounds = federation.rounds();
       console.summary(federation, rounds);
+      var billingSection = marketplace != null ? marketplace.summary(System.out) : null;
       if (report != null) {
-        DemoReport.write(report, federation, rounds, federation.nodes().snapshot());
+        var json = DemoReport.build(federation, rounds, federation.nodes().snapshot());
+        if (billingSection != null) {
+          json.set("billing", billingSection);
+        }
+        DemoReport.write(report, json);
         System.out.println("report written to " + report.toAbsolutePath());
       }
       if (!exitWhenDone) {

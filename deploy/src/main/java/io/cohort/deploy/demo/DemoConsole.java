@@ -54,7 +54,9 @@ final class DemoConsole implements FederationListener {
     }
     Metrics g = r.getGlobal();
     String sites = r.getSitesMap().entrySet().stream().sorted(Map.Entry.comparingByKey())
-        .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue().getAccuracy()))
+        .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue().getAccuracy())
+            + (r.containsEpsilon(e.getKey()) ? String.format(Locale.ROOT, " (eps %.2f)",
+                r.getEpsilonOrThrow(e.getKey())) : ""))
         .collect(Collectors.joining("  "));
     out.printf(Locale.ROOT, "%3d/%-3d %-17s %d/%-3d %-7.4f %-6.3f %-6.3f  %-44s %.1f s%n",
         r.getRound(), totalRounds, r.getModelVersion(), r.getParticipantsCount(),

@@ -56,6 +56,17 @@ public final class DemoReport {
           metrics(sites.putObject(e.getKey()), e.getValue());
         }
         o.put("train_loss", r.getTrainLoss());
+        num(o, "quality", r.getQuality());
+        if (r.getContributionCount() > 0) {
+          ObjectNode c = o.putObject("contribution");
+          new TreeMap<>(r.getContributionMap()).forEach(c::put);
+          ObjectNode sh = o.putObject("shares_ppm");
+          new TreeMap<>(r.getSharesPpmMap()).forEach(sh::put);
+        }
+        if (r.getEpsilonCount() > 0) {
+          ObjectNode eps = o.putObject("epsilon");
+          new TreeMap<>(r.getEpsilonMap()).forEach(eps::put);
+        }
       }
       o.put("duration_ms", r.getDurationMs());
     }
@@ -63,6 +74,17 @@ public final class DemoReport {
     fin.put("model_version", f.currentVersion());
     rounds.stream().filter(r -> r.getOutcome() == RoundOutcome.SUCCEEDED)
         .reduce((a, b) -> b).ifPresent(r -> metrics(fin.putObject("global"), r.getGlobal()));
+    if (nodes.stream().anyMatch(n -> n.getCapabilities().getDifferentialPrivacy())) {
+      ObjectNode privacy = root.putObject("privacy");
+      for (Node n : nodes) {
+        ObjectNode o = privacy.putObject(n.getNodeId());
+        o.put("epsilon", n.getEpsilonSpent());
+        o.put("delta", n.getCapabilities().getDelta());
+        o.put("budget", n.getCapabilities().getEpsilonBudget());
+        o.put("status", n.getStatus() == io.cohort.proto.v1.NodeStatus.BUDGET_EXHAUSTED
+            ? "exhausted" : "ok");
+      }
+    }
     ObjectNode ns = root.putObject("nodes");
     for (Node n : nodes) {
       ObjectNode o = ns.putObject(n.getNodeId());
@@ -74,12 +96,11 @@ public final class DemoReport {
     return root;
   }
 
-  public static void write(Path file, Federation f, List<RoundSummary> rounds, List<Node> nodes)
-      throws IOException {
+  public static void write(Path file, ObjectNode report) throws IOException {
     if (file.toAbsolutePath().getParent() != null) {
       Files.createDirectories(file.toAbsolutePath().getParent());
     }
-    JSON.writeValue(file.toFile(), build(f, rounds, nodes));
+    JSON.writeValue(file.toFile(), report);
   }
 
   private static void metrics(ObjectNode o, Metrics m) {

@@ -26,12 +26,15 @@ import java.util.Set;
  *       {@code schema_fingerprint} are filled in from the schema.
  *   <li>{@code schema}: path of the schema YAML every node uses (relative to the spec file), or
  *       {@code builtin:heart} for the bundled heart-disease schema.
+ *   <li>{@code validation}: optional CSV (same schema) the coordinator scores contributions and
+ *       prices versions on; {@code builtin:heart} uses the union of the sites' held-out splits.
  *   <li>{@code nodes} (demo only): one entry per edge client: {@code id}, {@code csv} (relative
  *       to the spec file; omitted for built-in data, which then uses the rows of {@code site},
  *       by default the node id).
  * </ul>
  */
-public record FederationFile(FederationSpec spec, String schema, Path baseDir, List<NodeEntry> nodes) {
+public record FederationFile(FederationSpec spec, String schema, String validation, Path baseDir,
+    List<NodeEntry> nodes) {
 
   /** One node of a demo federation. */
   public record NodeEntry(String id, String csv, String site) {}
@@ -65,7 +68,7 @@ public record FederationFile(FederationSpec spec, String schema, Path baseDir, L
     if (root == null || !root.isObject()) {
       throw new UserError("spec " + name + " must be a YAML mapping");
     }
-    Set<String> known = Set.of("federation", "schema", "nodes");
+    Set<String> known = Set.of("federation", "schema", "validation", "nodes");
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!known.contains(key)) {
@@ -112,7 +115,12 @@ public record FederationFile(FederationSpec spec, String schema, Path baseDir, L
       throw new UserError("spec " + name + ": schema file " + baseDir.resolve(schema)
           + " does not exist");
     }
-    return new FederationFile(spec.build(), schema, baseDir, nodes);
+    String validation = root.path("validation").asText("");
+    if (!validation.isEmpty() && baseDir != null && !Files.isRegularFile(baseDir.resolve(validation))) {
+      throw new UserError("spec " + name + ": validation file " + baseDir.resolve(validation)
+          + " does not exist");
+    }
+    return new FederationFile(spec.build(), schema, validation, baseDir, nodes);
   }
 
   /** Resolves a path given in the spec against the spec file's folder. */
@@ -122,7 +130,7 @@ public record FederationFile(FederationSpec spec, String schema, Path baseDir, L
 
   /** A copy with top-level federation fields overridden (demo flags). */
   public FederationFile withSpec(FederationSpec newSpec) {
-    return new FederationFile(newSpec, schema, baseDir, nodes);
+    return new FederationFile(newSpec, schema, validation, baseDir, nodes);
   }
 
   private static String firstLine(Exception e) {

@@ -3,6 +3,9 @@ package io.cohort.deploy.spec;
 import io.cohort.deploy.UserError;
 import io.cohort.edge.data.DataSchema;
 import io.cohort.edge.data.HeartDisease;
+import io.cohort.edge.data.LocalDataset;
+import io.cohort.edge.data.TabularData;
+import io.cohort.model.inference.ValidationSet;
 import io.cohort.proto.v1.FederationSpec;
 import io.cohort.proto.v1.ModelSpec;
 import java.io.IOException;
@@ -22,7 +25,7 @@ public final class SchemaBinding {
   private SchemaBinding() {}
 
   /** A spec with model.input_features, model.num_classes and schema_fingerprint filled in. */
-  public record Bound(FederationSpec spec) {}
+  public record Bound(FederationSpec spec, ValidationSet validation) {}
 
   public static Bound bind(FederationFile file) {
     FederationSpec spec = file.spec();
@@ -31,13 +34,38 @@ public final class SchemaBinding {
         throw new UserError("spec needs a 'schema' (or federation.schema_fingerprint and"
             + " federation.model.input_features)");
       }
-      return new Bound(spec);
+      return new Bound(spec, null);
     }
     DataSchema schema = schema(file);
     ModelSpec model = spec.getModel().toBuilder().setInputFeatures(schema.inputFeatures())
         .setNumClasses(schema.numClasses()).build();
     return new Bound(spec.toBuilder().setModel(model)
-        .setSchemaFingerprint(schema.fingerprint()).build());
+        .setSchemaFingerprint(schema.fingerprint()).build(), validation(file));
+  }
+
+  /** The operator's validation set named by the spec, if any. */
+  static ValidationSet validation(FederationFile file) {
+    String v = file.validation();
+    if (v.isEmpty()) {
+      return null;
+    }
+    TabularData data;
+    if (v.equals(BUILTIN_HEART)) {
+      data = HeartDisease.pooledHeldOut();
+    } else {
+      LocalDataset all = LocalDataset.load(file.resolve(v), file.resolve(file.schema()));
+      data = concat(all.train(), all.eval());
+    }
+    return new ValidationSet(data.features(), data.labels(), data.numFeatures(),
+        data.numClasses());
+  }
+
+  private static TabularData concat(TabularData a, TabularData b) {
+    float[] f = java.util.Arrays.copyOf(a.features(), a.features().length + b.features().length);
+    System.arraycopy(b.features(), 0, f, a.features().length, b.features().length);
+    int[] l = java.util.Arrays.copyOf(a.labels(), a.rows() + b.rows());
+    System.arraycopy(b.labels(), 0, l, a.rows(), b.rows());
+    return new TabularData(f, l, a.numFeatures(), a.numClasses());
   }
 
   static DataSchema schema(FederationFile file) {

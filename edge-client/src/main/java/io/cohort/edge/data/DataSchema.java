@@ -96,9 +96,10 @@ public record DataSchema(
 
   /**
    * The schema reduced to what fixes the model's inputs and outputs, as compact JSON with a fixed
-   * key order: features in order with their types and categories, the label's classes, and the
-   * normalisation mode. Left out, because they are each node's own business: column names of the
-   * label and site, ignored columns, missing markers and policy, the site and the split.
+   * key order: features in order with their types, categories and fixed scaling constants, the
+   * label's classes, and the normalisation mode. Left out, because they are each node's own
+   * business: column names of the label and site, ignored columns, missing markers and policy,
+   * the site and the split.
    */
   public String canonicalForm() {
     ObjectMapper json = new ObjectMapper();
@@ -113,6 +114,7 @@ public record DataSchema(
         ArrayNode categories = node.putArray("categories");
         f.categories().forEach(categories::add);
       }
+      f.scaling().ifPresent(sc -> node.put("center", sc.center()).put("scale", sc.scale()));
     }
     ArrayNode classes = root.putObject("label").putArray("classes");
     label.rule().classNames().forEach(classes::add);
@@ -173,23 +175,27 @@ public record DataSchema(
 
   private static final List<String> BINARY = List.of("0", "1");
 
-  /** One input column of the CSV file. */
+  /**
+   * One input column of the CSV file. {@code scaling} is given for numeric features exactly when
+   * the normalisation is {@link Normalization#FIXED}.
+   */
   public record Feature(String name, FeatureType type, List<String> categories,
-      List<String> missingMarkers) {
+      List<String> missingMarkers, Optional<Scaling> scaling) {
 
     public Feature {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(type, "type");
       categories = List.copyOf(categories);
       missingMarkers = List.copyOf(missingMarkers);
+      Objects.requireNonNull(scaling, "scaling");
     }
 
     public static Feature numeric(String name) {
-      return new Feature(name, FeatureType.NUMERIC, List.of(), List.of());
+      return new Feature(name, FeatureType.NUMERIC, List.of(), List.of(), Optional.empty());
     }
 
     public static Feature categorical(String name, List<String> categories) {
-      return new Feature(name, FeatureType.CATEGORICAL, categories, List.of());
+      return new Feature(name, FeatureType.CATEGORICAL, categories, List.of(), Optional.empty());
     }
 
     /** Model input columns this feature takes. */
@@ -224,11 +230,27 @@ public record DataSchema(
   public enum Normalization {
     /** z-score with mean and standard deviation of the node's own training split; std 0 -> 1. */
     LOCAL,
+    /**
+     * {@code (value - center) / scale} with constants written in the schema for every numeric
+     * feature, the same at every node (one-hot columns stay 0/1). Nothing about local data is
+     * used, so all sites keep the between-site differences a shared model can learn from.
+     */
+    FIXED,
     /** Values as they are. */
     NONE;
 
     public String yamlName() {
       return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The constants of {@link Normalization#FIXED} for one numeric feature; {@code scale > 0}. */
+  public record Scaling(double center, double scale) {
+    public Scaling {
+      if (!Double.isFinite(center) || !(scale > 0) || !Double.isFinite(scale)) {
+        throw new IllegalArgumentException("need a finite center and a finite scale > 0, got "
+            + center + " and " + scale);
+      }
     }
   }
 

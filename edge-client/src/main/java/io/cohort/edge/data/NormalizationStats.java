@@ -3,9 +3,11 @@ package io.cohort.edge.data;
 import java.util.Arrays;
 
 /**
- * Per input column mean and standard deviation used for z-scoring, computed from the node's own
- * training split. They describe local data and stay on the node: nothing sends them anywhere.
- * A column that is constant on the training split gets std 1 (it is only centred).
+ * Per input column mean and standard deviation used for z-scoring: {@code (x - mean) / std}.
+ * Under local normalisation they are computed from the node's own training split; they describe
+ * local data and stay on the node: nothing sends them anywhere. A column that is constant on the
+ * training split gets std 1 (it is only centred). Under fixed normalisation they are the
+ * schema's constants.
  */
 public record NormalizationStats(double[] mean, double[] std) {
 
@@ -23,6 +25,23 @@ public record NormalizationStats(double[] mean, double[] std) {
     double[] ones = new double[columns];
     Arrays.fill(ones, 1.0);
     return new NormalizationStats(new double[columns], ones);
+  }
+
+  /** The schema's fixed constants: center and scale per numeric feature, 0 and 1 for one-hot. */
+  public static NormalizationStats fixed(DataSchema schema) {
+    int columns = schema.inputFeatures();
+    double[] center = new double[columns];
+    double[] scale = new double[columns];
+    Arrays.fill(scale, 1.0);
+    int j = 0;
+    for (DataSchema.Feature f : schema.features()) {
+      if (f.scaling().isPresent()) {
+        center[j] = f.scaling().get().center();
+        scale[j] = f.scaling().get().scale();
+      }
+      j += f.width();
+    }
+    return new NormalizationStats(center, scale);
   }
 
   /** Population mean and std of each column over the given rows of a row-major matrix. */

@@ -5,7 +5,6 @@ import io.cohort.edge.data.DataSchema.Feature;
 import io.cohort.edge.data.DataSchema.FeatureType;
 import io.cohort.edge.data.DataSchema.LabelRule;
 import io.cohort.edge.data.DataSchema.MissingPolicy;
-import io.cohort.edge.data.DataSchema.Normalization;
 import io.cohort.edge.data.DataSchema.PositiveAbove;
 import io.cohort.edge.data.DataSchema.PositiveValues;
 import java.util.ArrayList;
@@ -20,7 +19,8 @@ import java.util.TreeSet;
  * encode every cell (a bad cell is an error even in a row that would be dropped); drop rows
  * without a label and, under {@code drop_row}, rows with a missing feature; split stratified;
  * fill missing values from training-split means under {@code mean}; z-score with training-split
- * statistics under {@code local} normalisation.
+ * statistics under {@code local} normalisation, or with the schema's constants under
+ * {@code fixed}.
  */
 final class Preprocessor {
 
@@ -92,9 +92,11 @@ final class Preprocessor {
     if (schema.missingPolicy() == MissingPolicy.MEAN) {
       fillWithTrainingMeans(features, split.train());
     }
-    NormalizationStats stats = schema.normalization() == Normalization.LOCAL
-        ? NormalizationStats.fit(features, width, split.train())
-        : NormalizationStats.identity(width);
+    NormalizationStats stats = switch (schema.normalization()) {
+      case LOCAL -> NormalizationStats.fit(features, width, split.train());
+      case FIXED -> NormalizationStats.fixed(schema);
+      case NONE -> NormalizationStats.identity(width);
+    };
     stats.applyInPlace(features);
     TabularData all = new TabularData(features, labels, width, schema.numClasses());
     return new LocalDataset(schema, all.select(split.train()), all.select(split.heldOut()),

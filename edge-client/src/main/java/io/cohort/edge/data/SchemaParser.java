@@ -14,6 +14,7 @@ import io.cohort.edge.data.DataSchema.MissingPolicy;
 import io.cohort.edge.data.DataSchema.Normalization;
 import io.cohort.edge.data.DataSchema.PositiveAbove;
 import io.cohort.edge.data.DataSchema.PositiveValues;
+import io.cohort.edge.data.DataSchema.Scaling;
 import io.cohort.edge.data.DataSchema.Split;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,11 @@ final class SchemaParser {
     requireKeys(root, "top level", "label", "features", "ignore", "missing", "normalization",
         "site_column", "site", "split");
     Label label = label(required(root, "label", "top level"));
-    List<Feature> features = features(required(root, "features", "top level"));
+    Normalization normalization = root.has("normalization")
+        ? choice(root.get("normalization"), "normalization", "mode", Normalization.class)
+        : Normalization.LOCAL;
+    List<Feature> features = features(required(root, "features", "top level"),
+        normalization == Normalization.FIXED);
     List<String> ignore = optionalTexts(root, "ignore");
     JsonNode missing = root.path("missing");
     List<String> markers = DataSchema.DEFAULT_MISSING_MARKERS;
@@ -89,10 +94,6 @@ final class SchemaParser {
         policy = choice(missing.get("policy"), "missing.policy", "policy", MissingPolicy.class);
       }
     }
-    Normalization normalization = root.has("normalization")
-        ? choice(root.get("normalization"), "normalization", "mode",
-            Normalization.class)
-        : Normalization.LOCAL;
     Optional<String> siteColumn = optionalName(root, "site_column");
     Optional<String> site = root.has("site")
         ? Optional.of(text(root.get("site"), "site")) : Optional.empty();
@@ -138,18 +139,20 @@ final class SchemaParser {
     return new Label(column, rule);
   }
 
-  private List<Feature> features(JsonNode node) {
+  private List<Feature> features(JsonNode node, boolean fixedScaling) {
     if (!node.isArray() || node.isEmpty()) {
       throw error("features", "expected a non-empty list of features");
     }
     List<Feature> features = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < node.size(); i++) {
-      String at = "features[" + i + "]";
       JsonNode f = node.get(i);
-      requireKeys(f, at, "name", "type", "categories", "missing");
+      String at = "features[" + i + "]";
+      if (f.path("name").isValueNode()) {
+        at += " (" + f.get("name").asText().trim() + ")";
+      }
+      requireKeys(f, at, "name", "type", "categories", "missing", "center", "scale");
       String name = name(required(f, "name", at), at + ".name");
-      at = at + " (" + name + ")";
       if (!names.add(name)) {
         throw error(at, "feature '" + name + "' is listed twice");
       }
@@ -166,9 +169,33 @@ final class SchemaParser {
       }
       List<String> missing = f.has("missing") ? texts(f.get("missing"), at + ".missing")
           : List.of();
-      features.add(new Feature(name, type, categories, missing));
+      features.add(new Feature(name, type, categories, missing,
+          scaling(f, at, type == FeatureType.NUMERIC && fixedScaling)));
     }
     return features;
+  }
+
+  /** {@code center} and {@code scale}: required when {@code wanted}, refused otherwise. */
+  private Optional<Scaling> scaling(JsonNode feature, String at, boolean wanted) {
+    if (!wanted) {
+      if (feature.has("center") || feature.has("scale")) {
+        throw error(at, "'center' and 'scale' apply only to numeric features under "
+            + "normalization: fixed");
+      }
+      return Optional.empty();
+    }
+    for (String key : List.of("center", "scale")) {
+      if (!feature.hasNonNull(key)) {
+        throw error(at, "'" + key + "' is required for a numeric feature under normalization: "
+            + "fixed");
+      }
+    }
+    double center = number(feature.get("center"), at + ".center");
+    double scale = number(feature.get("scale"), at + ".scale");
+    if (!(scale > 0)) {
+      throw error(at + ".scale", "must be greater than 0, got " + feature.get("scale").asText());
+    }
+    return Optional.of(new Scaling(center, scale));
   }
 
   private Split split(JsonNode node) {

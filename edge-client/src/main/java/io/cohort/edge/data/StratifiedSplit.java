@@ -1,6 +1,5 @@
 package io.cohort.edge.data;
 
-import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
 
@@ -78,22 +77,5 @@ public record StratifiedSplit(int[] train, int[] heldOut) {
       a[i] = a[j];
       a[j] = tmp;
     }
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof StratifiedSplit s && Arrays.equals(train, s.train)
-        && Arrays.equals(heldOut, s.heldOut);
-  }
-
-  @Override
-  public int hashCode() {
-    return 31 * Arrays.hashCode(train) + Arrays.hashCode(heldOut);
-  }
-
-  @Override
-  public String toString() {
-    return "StratifiedSplit[train=" + train.length + " rows, heldOut=" + heldOut.length
-        + " rows]";
   }
 }
