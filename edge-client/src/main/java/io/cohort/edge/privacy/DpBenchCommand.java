@@ -11,7 +11,8 @@ import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.proto.v1.ModelSpec;
 import io.cohort.proto.v1.TrainConfig;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,10 @@ import picocli.CommandLine.Option;
  * {@code cohort dp-bench}: the cost of DP-SGD. For each model, the time of one DP-SGD step (Poisson
  * batch, ghost-norm clipping, noise, update) over the time of one ordinary SGD step at the same
  * expected batch size, both measured as whole local epochs through the real trainers on
- * synthetic data, alternating, the median of several epochs each.
+ * synthetic data, alternating, the median of several epochs each. Wall-clock time is what a
+ * node waits; the CPU time of the training thread (PyTorch runs each operator on the calling
+ * thread when it has one intra-op thread) is also reported, as it is far less disturbed by other
+ * processes on a shared machine.
  */
 @Command(name = "dp-bench", mixinStandardHelpOptions = true,
     description = {"Measures DP-SGD step time against ordinary SGD step time (same model, same",
@@ -43,10 +47,15 @@ public final class DpBenchCommand implements Callable<Integer> {
     }
   }
 
-  /** A measured row. */
-  record Row(Case benchCase, double plainMillis, double dpMillis) {
+  /** A measured row: median milliseconds per step, wall-clock and CPU time of this thread. */
+  record Row(Case benchCase, double plainMillis, double dpMillis, double plainCpuMillis,
+      double dpCpuMillis) {
     double ratio() {
       return dpMillis / plainMillis;
+    }
+
+    double cpuRatio() {
+      return dpCpuMillis / plainCpuMillis;
     }
   }
 
@@ -109,20 +118,27 @@ public final class DpBenchCommand implements Callable<Integer> {
     LocalTrainer plain = new LocalTrainer(architecture, manager);
     DpSgdTrainer dp = new DpSgdTrainer(architecture, manager,
         new DpSgdConfig(c.batch(), sigma, clipNorm));
-    double[] plainMillis = new double[repeats];
-    double[] dpMillis = new double[repeats];
+    double[][] millis = new double[4][repeats]; // plain wall, dp wall, plain cpu, dp cpu
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     for (int r = -1; r < repeats; r++) { // r = -1 warms up
-      long t0 = System.nanoTime();
+      long w0 = System.nanoTime();
+      long c0 = threads.getCurrentThreadCpuTime();
       plain.train(global, config, data, ProgressListener.NONE);
-      long t1 = System.nanoTime();
+      long w1 = System.nanoTime();
+      long c1 = threads.getCurrentThreadCpuTime();
       dp.train(global, config, data, ProgressListener.NONE);
-      long t2 = System.nanoTime();
+      long w2 = System.nanoTime();
+      long c2 = threads.getCurrentThreadCpuTime();
       if (r >= 0) {
-        plainMillis[r] = (t1 - t0) / 1e6 / c.stepsPerEpoch();
-        dpMillis[r] = (t2 - t1) / 1e6 / c.stepsPerEpoch();
+        double perStep = 1e6 * c.stepsPerEpoch();
+        millis[0][r] = (w1 - w0) / perStep;
+        millis[1][r] = (w2 - w1) / perStep;
+        millis[2][r] = (c1 - c0) / perStep;
+        millis[3][r] = (c2 - c1) / perStep;
       }
     }
-    return new Row(c, median(plainMillis), median(dpMillis));
+    return new Row(c, median(millis[0]), median(millis[1]), median(millis[2]),
+        median(millis[3]));
   }
 
   static String report(List<Row> rows, String command, String torchVersion) {
@@ -130,14 +146,17 @@ public final class DpBenchCommand implements Callable<Integer> {
     s.append("machine: ").append(machine()).append(", PyTorch ").append(torchVersion)
         .append('\n');
     s.append("command: ").append(command).append('\n');
+    s.append(String.format(Locale.ROOT, "load average at the end: %.2f%n",
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     s.append('\n');
     s.append("| model | trainable parameters | (expected) batch | SGD ms/step | DP-SGD ms/step"
-        + " | DP-SGD / SGD |\n");
-    s.append("|---|---:|---:|---:|---:|---:|\n");
+        + " | DP-SGD / SGD | SGD CPU ms/step | DP-SGD CPU ms/step | DP-SGD / SGD (CPU) |\n");
+    s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row row : rows) {
-      s.append(String.format(Locale.ROOT, "| %s | %,d | %d | %.3f | %.3f | %.2fx |%n",
-          row.benchCase().name(), row.benchCase().parameters(), row.benchCase().batch(),
-          row.plainMillis(), row.dpMillis(), row.ratio()));
+      s.append(String.format(Locale.ROOT, "| %s | %,d | %d | %.3f | %.3f | %.2fx | %.3f | %.3f"
+              + " | %.2fx |%n", row.benchCase().name(), row.benchCase().parameters(),
+          row.benchCase().batch(), row.plainMillis(), row.dpMillis(), row.ratio(),
+          row.plainCpuMillis(), row.dpCpuMillis(), row.cpuRatio()));
     }
     return s.toString();
   }

@@ -3,6 +3,7 @@ package io.cohort.edge.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import io.cohort.edge.data.TabularData;
@@ -10,7 +11,8 @@ import io.cohort.model.djl.BlockParameters;
 import io.cohort.model.djl.ModelBlocks;
 import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.proto.v1.TrainConfig;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Trains like {@link LocalTrainer}, but each step is a DP-SGD step ({@link DpSgdConfig}): a
@@ -93,6 +95,7 @@ public final class DpSgdTrainer {
     private final GaussianNoise noise;
     private final float[] squaredRowNorms;
     private final float[] noiseValues;
+    private final ByteBuffer noiseBuffer; // direct: the engine copies from it without a detour
     private final double noiseStd;
     private final double scale;
     private long epochExamples;
@@ -111,6 +114,8 @@ public final class DpSgdTrainer {
       this.noise = new GaussianNoise(stream);
       this.squaredRowNorms = squaredRowNorms(data);
       this.noiseValues = new float[architecture.trainableLayout().totalElements()];
+      this.noiseBuffer = ByteBuffer.allocateDirect(noiseValues.length * Float.BYTES)
+          .order(ByteOrder.nativeOrder());
       this.scale = 1.0 / dp.expectedBatch();
       this.noiseStd = dp.noiseMultiplier() * dp.clipNorm() * scale;
     }
@@ -146,7 +151,7 @@ public final class DpSgdTrainer {
       GhostClipping.Pass pass;
       NDArray losses;
       try (GradientCollector collector = runManager.getEngine().newGradientCollector()) {
-        pass = clipping.forward(stepManager, x, stepManager.create(norms));
+        pass = clipping.forward(stepManager, x, norms);
         losses = ModelInputs.crossEntropy(pass.logits(), y);
         collector.backward(losses.sum());
       }
@@ -159,12 +164,14 @@ public final class DpSgdTrainer {
     /** Adds N(0, (sigma C / B)^2) to every coordinate, in place. */
     private void addNoise(NDList gradients, NDManager stepManager) {
       noise.fill(noiseValues, 0, noiseValues.length, noiseStd);
+      noiseBuffer.clear();
+      noiseBuffer.asFloatBuffer().put(noiseValues);
       int offset = 0;
       for (NDArray gradient : gradients) {
-        int size = (int) gradient.size();
-        gradient.addi(stepManager.create(FloatBuffer.wrap(noiseValues, offset, size).slice(),
-            gradient.getShape()));
-        offset += size;
+        int bytes = (int) gradient.size() * Float.BYTES;
+        ByteBuffer slice = noiseBuffer.slice(offset, bytes).order(ByteOrder.nativeOrder());
+        gradient.addi(stepManager.create(slice, gradient.getShape(), DataType.FLOAT32));
+        offset += bytes;
       }
     }
   }

@@ -38,6 +38,7 @@ final class GaussianNoise {
   }
 
   private final CsprngStream stream;
+  private final int[] words = new int[4096];
 
   GaussianNoise(CsprngStream stream) {
     this.stream = stream;
@@ -45,8 +46,29 @@ final class GaussianNoise {
 
   /** One standard normal sample. */
   double next() {
+    return fromWord(stream.nextInt());
+  }
+
+  /** Fills {@code out[from..from+count)} with samples of N(0, std^2). */
+  void fill(float[] out, int from, int count, double std) {
+    int end = from + count;
+    for (int i = from; i < end; i += words.length) {
+      int n = Math.min(words.length, end - i);
+      stream.nextInts(words, 0, n);
+      for (int k = 0; k < n; k++) {
+        int word = words[k];
+        int layer = word & (LAYERS - 1);
+        double u = ((word >> 8) + 0.5) * 0x1.0p-23;
+        double z = Math.abs(u) < INNER[layer] ? u * X[layer] : fromWord(word);
+        out[i + k] = (float) (z * std);
+      }
+    }
+  }
+
+  /** The sample that starts with this random word (drawing more words if it is rejected). */
+  private double fromWord(int firstWord) {
+    int word = firstWord;
     while (true) {
-      int word = stream.nextInt();
       int layer = word & (LAYERS - 1);
       double u = ((word >> 8) + 0.5) * 0x1.0p-23; // in (-1, 1), symmetric
       double x = u * X[layer];
@@ -60,13 +82,7 @@ final class GaussianNoise {
       if (y < f(x)) {
         return x;
       }
-    }
-  }
-
-  /** Fills {@code out[from..from+count)} with samples of N(0, std^2). */
-  void fill(float[] out, int from, int count, double std) {
-    for (int i = from; i < from + count; i++) {
-      out[i] = (float) (next() * std);
+      word = stream.nextInt();
     }
   }
 

@@ -48,9 +48,16 @@ final class GhostClipping {
 
   private final List<Object> stages = new ArrayList<>(); // Layer or activation Block, in order
   private final List<Layer> layers = new ArrayList<>();
+  private final NDManager runManager;
   private final ParameterStore store;
+  // scalar operands, made once per run: every scalar operation of DJL creates its operand anew
+  private double cachedClipNorm = Double.NaN;
+  private double cachedScale = Double.NaN;
+  private NDArray clipNormArray;
+  private NDArray numeratorArray;
 
   private GhostClipping(NDManager runManager) {
+    this.runManager = runManager;
     this.store = new ParameterStore(runManager, false);
   }
 
@@ -114,11 +121,12 @@ final class GhostClipping {
   final class Pass {
     private final List<NDArray> inputs = new ArrayList<>(); // a[k-1] per Linear layer
     private final List<NDArray> probes = new ArrayList<>();
-    private final NDArray inputSquaredNorms;
+    private final NDArray firstLayerFactors; // |x[i]|^2 + 1 as the first layer needs it, or null
     private final NDArray logits;
 
-    private Pass(NDManager stepManager, NDArray x, NDArray inputSquaredNorms) {
-      this.inputSquaredNorms = inputSquaredNorms;
+    private Pass(NDManager stepManager, NDArray x, float[] inputSquaredNorms) {
+      this.firstLayerFactors = inputSquaredNorms == null ? null
+          : firstLayerFactors(stepManager, inputSquaredNorms);
       NDArray a = x;
       for (Object stage : stages) {
         if (stage instanceof Layer layer) {
@@ -147,7 +155,7 @@ final class GhostClipping {
      */
     NDList clippedSum(NDManager stepManager, double clipNorm, double scale) {
       List<NDArray> outputGradients = new ArrayList<>(); // G per layer
-      NDArray squaredNorms = null;
+      NDArray squaredNorms = null; // [B, 1]
       for (int k = 0; k < layers.size(); k++) {
         Layer layer = layers.get(k);
         NDArray g = probes.get(k).getGradient();
@@ -156,11 +164,12 @@ final class GhostClipping {
         if (!layer.trainWeight && !layer.trainBias) {
           continue;
         }
-        NDArray term = g.square().sum(new int[] {1});
-        if (layer.trainWeight) {
-          NDArray inputNorms = k == 0 && inputSquaredNorms != null ? inputSquaredNorms
-              : inputs.get(k).square().sum(new int[] {1});
-          term = term.muli(layer.trainBias ? inputNorms.add(1) : inputNorms);
+        NDArray term = g.square().sum(new int[] {1}, true);
+        if (k == 0 && firstLayerFactors != null) {
+          term = term.muli(firstLayerFactors);
+        } else if (layer.trainWeight) {
+          NDArray inputNorms = inputs.get(k).square().sum(new int[] {1}, true);
+          term = term.muli(layer.trainBias ? inputNorms.addi(one(stepManager)) : inputNorms);
         }
         squaredNorms = squaredNorms == null ? term : squaredNorms.addi(term);
       }
@@ -168,9 +177,10 @@ final class GhostClipping {
       if (squaredNorms == null) {
         return sums; // nothing is trained
       }
-      // scale * min(1, C / norm) = scale * C / max(norm, C)
-      NDArray factors = squaredNorms.sqrt().maximum(clipNorm).getNDArrayInternal()
-          .rdiv(scale * clipNorm).expandDims(1);
+      // per-example factors scale * min(1, C / norm) = (scale C) / max(norm, C)
+      scalars(clipNorm, scale);
+      NDArray factors = numeratorArray.div(squaredNorms.sqrt().maximum(clipNormArray));
+      factors.attach(stepManager); // a result joins its first operand's (the run's) manager
       for (int k = 0; k < layers.size(); k++) {
         Layer layer = layers.get(k);
         if (!layer.trainWeight && !layer.trainBias) {
@@ -188,6 +198,29 @@ final class GhostClipping {
     }
   }
 
+  /** {@code |x[i]|^2 [weight trained] + [bias trained]} of the first layer, as a [B, 1] array. */
+  private NDArray firstLayerFactors(NDManager stepManager, float[] inputSquaredNorms) {
+    Layer first = layers.get(0);
+    float[] factors = new float[inputSquaredNorms.length];
+    for (int i = 0; i < factors.length; i++) {
+      factors[i] = (first.trainWeight ? inputSquaredNorms[i] : 0) + (first.trainBias ? 1 : 0);
+    }
+    return stepManager.create(factors, new Shape(factors.length, 1));
+  }
+
+  private NDArray one(NDManager stepManager) {
+    return stepManager.ones(new Shape(1));
+  }
+
+  private void scalars(double clipNorm, double scale) {
+    if (clipNorm != cachedClipNorm || scale != cachedScale) {
+      cachedClipNorm = clipNorm;
+      cachedScale = scale;
+      clipNormArray = runManager.create((float) clipNorm);
+      numeratorArray = runManager.create((float) (scale * clipNorm));
+    }
+  }
+
   /**
    * Runs the forward pass of a batch; call inside a gradient collector and back-propagate the
    * sum of the per-example losses of {@link Pass#logits()} before {@link Pass#clippedSum}.
@@ -195,7 +228,7 @@ final class GhostClipping {
    * @param inputSquaredNorms {@code |x[i]|^2} per example if the caller has them (saves work),
    *     else null
    */
-  Pass forward(NDManager stepManager, NDArray x, NDArray inputSquaredNorms) {
+  Pass forward(NDManager stepManager, NDArray x, float[] inputSquaredNorms) {
     return new Pass(stepManager, x, inputSquaredNorms);
   }
 
@@ -211,20 +244,6 @@ final class GhostClipping {
       }
     }
     return zeros;
-  }
-
-  /** Shapes of the trainable tensors, in trainable-layout order. */
-  List<Shape> trainableShapes() {
-    List<Shape> shapes = new ArrayList<>();
-    for (Layer layer : layers) {
-      if (layer.trainWeight) {
-        shapes.add(layer.weight.getShape());
-      }
-      if (layer.trainBias) {
-        shapes.add(layer.bias.getShape());
-      }
-    }
-    return shapes;
   }
 
   private static NDArray named(NDArray array, String name) {

@@ -161,7 +161,7 @@ class GhostClippingTest {
       int[] rows = allRows(data);
       NDArray x = ModelInputs.features(run, data, rows, 0, rows.length);
       NDArray y = ModelInputs.labels(run, data, rows, 0, rows.length);
-      NDArray inputNorms = passInputNorms ? x.square().sum(new int[] {1}) : null;
+      float[] inputNorms = passInputNorms ? x.square().sum(new int[] {1}).toFloatArray() : null;
       GhostClipping.Pass pass;
       try (GradientCollector collector = run.getEngine().newGradientCollector()) {
         pass = kernel.forward(run, x, inputNorms);
