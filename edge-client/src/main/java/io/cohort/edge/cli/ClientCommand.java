@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code cohort client}: a data owner's node. */
 @Command(name = "client", mixinStandardHelpOptions = true,
@@ -105,6 +107,9 @@ public final class ClientCommand implements Callable<Integer> {
   @Mixin
   PrivacyOptions privacy;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     LocalWork work;
@@ -135,7 +140,7 @@ public final class ClientCommand implements Callable<Integer> {
           budget = new PrivacyBudget(dpSettings, new PrivacyLedger(privacy.ledgerFile(node)),
               data.train().rows());
         } catch (PrivacyLedger.CorruptedException corrupted) {
-          System.err.println("cohort: " + corrupted.getMessage());
+          spec.commandLine().getErr().println("cohort: " + corrupted.getMessage());
           return 2;
         }
         capabilities.setDifferentialPrivacy(true).setDelta(budget.delta())

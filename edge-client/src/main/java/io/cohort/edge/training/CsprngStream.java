@@ -59,22 +59,22 @@ final class CsprngStream {
 
   /** 32 uniformly random bits. */
   int nextInt() {
-    if (position > CHUNK - Integer.BYTES) {
-      refill();
-    }
-    int value = (int) INT.get(keystream, position);
-    position += Integer.BYTES;
-    return value;
+    return (int) INT.get(keystream, take(Integer.BYTES));
   }
 
   /** 64 uniformly random bits. */
   long nextLong() {
-    if (position > CHUNK - Long.BYTES) {
+    return (long) LONG.get(keystream, take(Long.BYTES));
+  }
+
+  /** The offset of the next {@code bytes} bytes of keystream, which are then consumed. */
+  private int take(int bytes) {
+    if (position > CHUNK - bytes) {
       refill();
     }
-    long value = (long) LONG.get(keystream, position);
-    position += Long.BYTES;
-    return value;
+    int at = position;
+    position += bytes;
+    return at;
   }
 
   /** Uniform in [0, 1), 53 random bits. */

@@ -88,6 +88,45 @@ class ClientCommandPrivacyTest {
   }
 
   @Test
+  void aCorruptedLedgerStopsTheNodeBeforeItStartsAndTheFileIsLeftForTheOperator()
+      throws Exception {
+    Path ledger = dir.resolve("ledger.jsonl");
+    Files.writeString(ledger, "{\"round\":1,\"oops\n");
+    String[] args = withRealData("--dp", "on", "--epsilon-budget", "3");
+
+    assertThat(run(args)).isEqualTo(2);
+
+    assertThat(err.toString()).contains("cohort: the privacy ledger " + ledger.toAbsolutePath()
+        + " is corrupted at line 1").contains("will not train until an operator repairs");
+    assertThat(Files.readString(ledger)).isEqualTo("{\"round\":1,\"oops\n");
+  }
+
+  @Test
+  void anExpectedBatchLargerThanTheTrainingSplitIsRefused() throws Exception {
+    assertThat(run(withRealData("--dp", "on", "--epsilon-budget", "3", "--expected-batch",
+        "500"))).isEqualTo(2);
+
+    assertThat(err.toString()).contains("sampling rate q = expected batch / records = 500 / ")
+        .contains("must be in (0, 1]");
+  }
+
+  /** A real CSV of 40 rows and its schema, so the command gets as far as the ledger. */
+  private String[] withRealData(String... privacy) throws Exception {
+    StringBuilder csv = new StringBuilder("x,y\n");
+    for (int i = 0; i < 40; i++) {
+      csv.append(i).append(',').append(i % 2).append('\n');
+    }
+    Files.writeString(dir.resolve("missing.csv"), csv);
+    Files.writeString(dir.resolve("missing.yaml"), """
+        label: {column: y, classes: ["0", "1"]}
+        features:
+          - {name: x, type: numeric}
+        normalization: none
+        """);
+    return withData(privacy);
+  }
+
+  @Test
   void helpListsEveryPrivacyFlag() {
     assertThat(run("--help")).isZero();
 
