@@ -40,6 +40,7 @@ public final class DpLocalWork implements LocalWork, AutoCloseable {
   private final String nodeId;
   private final PrivacyBudget budget;
   private final NDManager manager;
+  private final Object training = new Object(); // one round at a time: plan, train, record
 
   /**
    * @throws IllegalArgumentException if the settings do not fit the training split
@@ -71,7 +72,8 @@ public final class DpLocalWork implements LocalWork, AutoCloseable {
   @Override
   public TrainOutcome train(ModelSpec model, Task task, float[] global,
       ProgressListener progress, BooleanSupplier cancelled) {
-    synchronized (budget) {
+    // not under the budget's lock: prechecks of other tasks must not wait for a whole round
+    synchronized (training) {
       Optional<Decline> decline = budget.decline(task.getTrain());
       if (decline.isPresent()) {
         throw new IllegalStateException(decline.get().code() + ": " + decline.get().message());
