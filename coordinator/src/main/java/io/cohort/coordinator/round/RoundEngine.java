@@ -321,7 +321,7 @@ public final class RoundEngine implements Runnable {
     double sum = 0;
     long n = 0;
     for (TaskRecord t : done) {
-      if (t.trainMetrics != null) {
+      if (t.trainMetrics != null && Double.isFinite(t.trainMetrics.getLoss())) {
         sum += t.trainMetrics.getLoss() * t.sampleCount;
         n += t.sampleCount;
       }

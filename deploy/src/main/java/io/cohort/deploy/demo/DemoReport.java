@@ -55,7 +55,7 @@ public final class DemoReport {
         for (Map.Entry<String, Metrics> e : new TreeMap<>(r.getSitesMap()).entrySet()) {
           metrics(sites.putObject(e.getKey()), e.getValue());
         }
-        o.put("train_loss", r.getTrainLoss());
+        num(o, "train_loss", r.getTrainLoss());
         num(o, "quality", r.getQuality());
         if (r.getContributionCount() > 0) {
           ObjectNode c = o.putObject("contribution");

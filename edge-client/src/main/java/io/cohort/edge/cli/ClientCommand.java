@@ -1,6 +1,10 @@
 package io.cohort.edge.cli;
 
 import io.cohort.edge.data.LocalDataset;
+import io.cohort.edge.privacy.DpLocalWork;
+import io.cohort.edge.privacy.DpSettings;
+import io.cohort.edge.privacy.PrivacyBudget;
+import io.cohort.edge.privacy.PrivacyLedger;
 import io.cohort.edge.session.EdgeClient;
 import io.cohort.edge.task.ConstantUpdateWork;
 import io.cohort.edge.task.LocalWork;
@@ -11,11 +15,15 @@ import io.cohort.proto.v1.Capabilities;
 import io.cohort.proto.v1.DatasetSummary;
 import io.cohort.proto.v1.Encoding;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code cohort client}: a data owner's node. */
 @Command(name = "client", mixinStandardHelpOptions = true,
@@ -96,12 +104,29 @@ public final class ClientCommand implements Callable<Integer> {
       description = "Give up after this many hours (default ${DEFAULT-VALUE}).")
   long timeoutHours;
 
+  @Mixin
+  PrivacyOptions privacy;
+
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     LocalWork work;
     DatasetSummary summary;
     String deviceName = "cpu";
     AutoCloseable resource = null;
+    Capabilities.Builder capabilities = Capabilities.newBuilder();
+    DpSettings dpSettings = null;
+    if (privacy.enabled()) {
+      if (source.simulated != null) {
+        throw new IllegalArgumentException("--dp on needs --data: a simulated node has no"
+            + " records to protect");
+      }
+      dpSettings = privacy.settings(); // bad settings are refused before anything is loaded
+    } else {
+      privacy.requireOffSettingsUnset();
+    }
     if (source.simulated != null) {
       Simulated s = source.simulated;
       work = new ConstantUpdateWork(s.elements, s.value, s.samples, 0);
@@ -109,19 +134,40 @@ public final class ClientCommand implements Callable<Integer> {
           .setSchemaFingerprint(s.fingerprint).setInputFeatures(s.inputFeatures).build();
     } else {
       LocalDataset data = LocalDataset.load(source.data.csv, source.data.schema);
+      PrivacyBudget budget = null;
+      if (dpSettings != null) {
+        try {
+          budget = new PrivacyBudget(dpSettings, new PrivacyLedger(privacy.ledgerFile(node)),
+              data.train().rows());
+        } catch (PrivacyLedger.CorruptedException corrupted) {
+          spec.commandLine().getErr().println("cohort: " + corrupted.getMessage());
+          return 2;
+        }
+        capabilities.setDifferentialPrivacy(true).setDelta(budget.delta())
+            .setEpsilonBudget(dpSettings.epsilonBudget());
+      }
       DjlRuntime runtime = DjlRuntime.start(new DjlRuntime.Settings(device, threads, 1, null));
       deviceName = runtime.device().isGpu() ? "gpu" : "cpu";
-      DjlLocalWork djl = new DjlLocalWork(runtime, data.train(), data.eval(), node,
-          GradientTransform.identity());
-      resource = djl;
-      work = djl;
+      if (budget != null) {
+        DpLocalWork dp = new DpLocalWork(runtime, data.train(), data.eval(), node, budget);
+        System.out.printf(Locale.ROOT, "[%s] DP-SGD on: epsilon spent %.4f of a budget of %.4f"
+            + " at delta %.3g (ledger %s)%n", node, budget.epsilonSpent(),
+            dpSettings.epsilonBudget(), budget.delta(), budget.ledger().file());
+        resource = dp;
+        work = dp;
+      } else {
+        DjlLocalWork djl = new DjlLocalWork(runtime, data.train(), data.eval(), node,
+            GradientTransform.identity());
+        resource = djl;
+        work = djl;
+      }
       summary = DatasetSummary.newBuilder().setTrainExamples(data.train().rows())
           .setEvalExamples(data.eval().rows()).setSchemaFingerprint(data.schemaFingerprint())
           .setInputFeatures(data.schema().inputFeatures()).build();
     }
     ConsoleProgress console = new ConsoleProgress(System.out, System.console() != null, node);
     try (EdgeClient client = new EdgeClient(new EdgeClient.Config(coordinator, federation, node),
-        summary, Capabilities.newBuilder().setDevice(deviceName).addEncodings(Encoding.FLOAT32)
+        summary, capabilities.setDevice(deviceName).addEncodings(Encoding.FLOAT32)
             .addEncodings(Encoding.FLOAT16).build(), work, console)) {
       client.start();
       String state;

@@ -63,9 +63,12 @@ final class ConsoleProgress implements ClientListener {
     if (terminal) {
       out.print("\r" + " ".repeat(WIDTH + 50) + "\r");
     }
-    line(String.format(Locale.ROOT, "round %d: trained on %d samples, loss %.4f, accuracy %.3f,"
-        + " epsilon %.3f%s", task.getRound(), o.samples(), o.trainMetrics().getLoss(),
-        o.trainMetrics().getAccuracy(), o.epsilonSpent(), duplicate ? " (retry)" : ""));
+    String metrics = Double.isNaN(o.trainMetrics().getLoss())
+        ? "loss and accuracy kept on this node (DP)"
+        : String.format(Locale.ROOT, "loss %.4f, accuracy %.3f", o.trainMetrics().getLoss(),
+            o.trainMetrics().getAccuracy());
+    line(String.format(Locale.ROOT, "round %d: trained on %d samples, %s, epsilon %.3f%s",
+        task.getRound(), o.samples(), metrics, o.epsilonSpent(), duplicate ? " (retry)" : ""));
   }
 
   @Override

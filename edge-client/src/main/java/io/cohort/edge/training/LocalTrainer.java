@@ -3,22 +3,17 @@ package io.cohort.edge.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import io.cohort.edge.data.TabularData;
 import io.cohort.model.djl.BlockParameters;
 import io.cohort.model.djl.ModelBlocks;
 import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.model.layout.ParameterLayout;
-import io.cohort.model.layout.TensorShape;
 import io.cohort.proto.v1.Metrics;
 import io.cohort.proto.v1.TrainConfig;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantLock;
@@ -40,7 +35,8 @@ public final class LocalTrainer {
 
   public static final List<String> OPTIMIZERS = List.of("sgd", "adam");
 
-  private static final ReentrantLock ONE_COLLECTOR_PER_PROCESS = new ReentrantLock();
+  /** Held by every training run: the engine allows one active gradient collector per process. */
+  static final ReentrantLock ONE_COLLECTOR_PER_PROCESS = new ReentrantLock();
 
   private final ModelArchitecture architecture;
   private final BlockParameters blockParameters;
@@ -72,32 +68,61 @@ public final class LocalTrainer {
    */
   public TrainingResult train(float[] globalParameters, TrainConfig config, TabularData data,
       ProgressListener listener) {
-    validate(config, data);
+    validate(architecture, config, data);
     GradMode.offOnThisThread(manager);
     ONE_COLLECTOR_PER_PROCESS.lock();
     try (NDManager runManager = manager.newSubManager()) {
       Block block = ModelBlocks.load(architecture, runManager, globalParameters);
       Run run = new Run(block, runManager, globalParameters, config, data, listener);
       run.trainAll();
-      float[] local = blockParameters.read(block);
-      float[] delta = trainable.extractFrom(blockParameters.layout(), local);
-      float[] global = trainable.extractFrom(blockParameters.layout(), globalParameters);
-      for (int i = 0; i < delta.length; i++) {
-        delta[i] -= global[i];
-      }
-      Metrics metrics = Metrics.newBuilder()
-          .setLoss(run.epochLossSum / data.rows())
-          .setAccuracy((double) run.epochCorrect / data.rows())
-          .setAuc(Double.NaN)
-          .setExamples(data.rows())
-          .build();
-      return new TrainingResult(local, delta, data.rows(), metrics);
+      return result(architecture, block, globalParameters, data.rows(), data.rows(),
+          run.epochLossSum, run.epochCorrect);
     } finally {
       ONE_COLLECTOR_PER_PROCESS.unlock();
     }
   }
 
-  private void validate(TrainConfig config, TabularData data) {
+  /**
+   * The result of a run: the block's parameters, the delta of the trainable tensors against the
+   * global ones, {@code samples} (the aggregation weight), and the loss and accuracy over the
+   * last epoch ({@code epochExamples} examples).
+   */
+  static TrainingResult result(ModelArchitecture architecture, Block block, float[] global,
+      long samples, long epochExamples, double epochLossSum, long epochCorrect) {
+    BlockParameters blockParameters = new BlockParameters(architecture);
+    ParameterLayout trainable = architecture.trainableLayout();
+    float[] local = blockParameters.read(block);
+    float[] delta = trainable.extractFrom(blockParameters.layout(), local);
+    float[] base = trainable.extractFrom(blockParameters.layout(), global);
+    for (int i = 0; i < delta.length; i++) {
+      delta[i] -= base[i];
+    }
+    long rows = Math.max(1, epochExamples);
+    Metrics metrics = Metrics.newBuilder()
+        .setLoss(epochLossSum / rows)
+        .setAccuracy((double) epochCorrect / rows)
+        .setAuc(Double.NaN)
+        .setExamples(epochExamples)
+        .build();
+    return new TrainingResult(local, delta, samples, metrics);
+  }
+
+  /**
+   * The sum of a batch's per-example losses.
+   *
+   * @throws IllegalStateException if it is NaN or infinite (training diverged)
+   */
+  static double finiteLossSum(NDArray losses) {
+    double lossSum = losses.sum().getFloat();
+    if (!Double.isFinite(lossSum)) {
+      throw new IllegalStateException("training diverged: the loss is " + lossSum
+          + "; lower the learning rate");
+    }
+    return lossSum;
+  }
+
+  /** Checks what every trainer needs: data that fits the model and a sane configuration. */
+  static void validate(ModelArchitecture architecture, TrainConfig config, TabularData data) {
     ModelInputs.requireCompatible(architecture, data);
     if (data.rows() == 0) {
       throw new IllegalArgumentException("no training rows");
@@ -124,15 +149,6 @@ public final class LocalTrainer {
     }
   }
 
-  private static Optimizer optimizer(TrainConfig config) {
-    Tracker rate = Tracker.fixed((float) config.getLearningRate());
-    return switch (config.getOptimizer()) {
-      case "sgd" -> Optimizer.sgd().setLearningRateTracker(rate).build();
-      case "adam" -> Optimizer.adam().optLearningRateTracker(rate).build();
-      default -> throw new IllegalArgumentException("unknown optimizer " + config.getOptimizer());
-    };
-  }
-
   /** The state of one call to {@link #train}. */
   private final class Run {
 
@@ -141,12 +157,10 @@ public final class LocalTrainer {
     private final TrainConfig config;
     private final TabularData data;
     private final ProgressListener listener;
-    private final List<String> names = new ArrayList<>();
-    private final List<Parameter> parameters = new ArrayList<>();
-    private final List<NDArray> anchors = new ArrayList<>(); // global values, for FedProx
+    private final TrainableParameters tensors;
+    private final List<String> names;
+    private final List<Parameter> parameters;
     private final ParameterStore store;
-    private final Optimizer optimizer;
-    private final float mu;
     private double epochLossSum;
     private long epochCorrect;
 
@@ -158,18 +172,10 @@ public final class LocalTrainer {
       this.data = data;
       this.listener = listener;
       this.store = new ParameterStore(runManager, false);
-      this.optimizer = optimizer(config);
-      this.mu = (float) config.getProximalMu();
-      ParameterLayout full = blockParameters.layout();
-      for (TensorShape tensor : trainable.tensors()) {
-        names.add(tensor.name());
-        parameters.add(blockParameters.parameter(block, tensor.name()));
-        if (mu > 0) {
-          float[] values = new float[(int) tensor.elements()];
-          System.arraycopy(global, full.offsetOf(tensor.name()), values, 0, values.length);
-          anchors.add(runManager.create(values, new Shape(tensor.dims())));
-        }
-      }
+      this.tensors = new TrainableParameters(blockParameters, trainable, block, runManager,
+          global, config);
+      this.names = tensors.names();
+      this.parameters = tensors.parameters();
     }
 
     void trainAll() {
@@ -208,12 +214,7 @@ public final class LocalTrainer {
         losses = ModelInputs.crossEntropy(logits, y);
         collector.backward(losses.mean());
       }
-      double lossSum = losses.sum().getFloat();
-      if (!Double.isFinite(lossSum)) {
-        throw new IllegalStateException("training diverged: the loss is " + lossSum
-            + "; lower the learning rate");
-      }
-      epochLossSum += lossSum;
+      epochLossSum += finiteLossSum(losses);
       epochCorrect += ModelInputs.correct(logits, y);
 
       NDList gradients = new NDList(parameters.size());
@@ -225,17 +226,7 @@ public final class LocalTrainer {
       }
       NDList transformed = gradientTransform.apply(gradients, batchSize);
       requireSameShapes(gradients, transformed);
-      for (int i = 0; i < parameters.size(); i++) {
-        NDArray weight = parameters.get(i).getArray();
-        NDArray gradient = transformed.get(i);
-        if (mu > 0) {
-          NDArray pull = weight.sub(anchors.get(i)); // results join the weight's manager...
-          pull.attach(stepManager); // ...so move them to the step's
-          gradient = gradient.add(pull.muli(mu));
-          gradient.attach(stepManager);
-        }
-        optimizer.update(names.get(i), weight, gradient);
-      }
+      tensors.apply(transformed, stepManager);
       for (NDArray gradient : gradients) {
         gradient.subi(gradient); // zero the accumulated grad in place for the next step
       }
