@@ -78,10 +78,10 @@ public final class DemoCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   double epsilon;
 
-  @Option(names = "--market", negatable = true, defaultValue = "true",
-      description = "Run the data market: a Kafka broker and the billing service; the"
-          + " coordinator publishes contribution and model-version events (default: on).")
-  boolean market;
+  @Option(names = "--no-market",
+      description = "Skip the data market (by default a Kafka broker and the billing service"
+          + " run, and the coordinator publishes contribution and model-version events).")
+  boolean noMarket;
 
   @Option(names = "--node-timeout-s", defaultValue = "180",
       description = "How long to wait for every node to connect (default ${DEFAULT-VALUE} s).")
@@ -113,7 +113,7 @@ public final class DemoCommand implements Callable<Integer> {
     List<FederationListener> listeners = new ArrayList<>();
     listeners.add(console);
     CountDownLatch ended = new CountDownLatch(1);
-    DemoMarket marketplace = market ? DemoMarket.start(dir, System.out) : null;
+    DemoMarket marketplace = noMarket ? null : DemoMarket.start(dir, System.out);
     CoordinatorServer.Config config = new CoordinatorServer.Config("127.0.0.1", port,
         dir.resolve("coordinator"), 2_000, 4, httpPort);
     if (marketplace != null) {

@@ -77,8 +77,8 @@ public final class PrivacyUtilityCommand implements Callable<Integer> {
     if (output.toAbsolutePath().getParent() != null) {
       Files.createDirectories(output.toAbsolutePath().getParent());
     }
-    Files.writeString(output, LineChartSvg.render("Heart federation: accuracy vs. privacy budget"
-        + " (" + rounds + " rounds, DP-SGD at every hospital)", "record-level epsilon per owner"
+    Files.writeString(output, LineChartSvg.render("Heart federation, " + rounds
+        + " rounds: accuracy vs. privacy budget", "record-level epsilon per owner"
         + " (delta = min(1e-5, 1/(10 n)))", "accuracy on the union of held-out splits", points,
         0.4, 0.9));
     System.out.println("plot written to " + output.toAbsolutePath());
