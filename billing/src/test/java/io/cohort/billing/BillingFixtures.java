@@ -1,7 +1,5 @@
 package io.cohort.billing;
 
-import io.cohort.billing.pricing.SubscriptionUsage;
-import io.cohort.billing.pricing.UsageCounters;
 import io.cohort.proto.v1.ConsumerAccountEvent;
 import io.cohort.proto.v1.LedgerEntry;
 import io.cohort.proto.v1.ModelVersionEvent;
@@ -9,7 +7,6 @@ import io.cohort.proto.v1.OwnerShare;
 import io.cohort.proto.v1.PlanKind;
 import io.cohort.proto.v1.UsageEvent;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -56,32 +53,5 @@ public final class BillingFixtures {
       balances.merge(e.getAccount(), e.getAmountMicros(), Long::sum);
     }
     return balances;
-  }
-
-  /** Counters in maps. */
-  public static final class MapCounters implements UsageCounters {
-    private final Map<String, Long> charged = new HashMap<>();
-    private final Map<String, SubscriptionUsage> subscriptions = new HashMap<>();
-
-    @Override
-    public long chargedPredictions(String consumerId, String periodId, String versionKey) {
-      return charged.getOrDefault(consumerId + "|" + periodId + "|" + versionKey, 0L);
-    }
-
-    @Override
-    public void putChargedPredictions(String consumerId, String periodId, String versionKey,
-        long count) {
-      charged.put(consumerId + "|" + periodId + "|" + versionKey, count);
-    }
-
-    @Override
-    public SubscriptionUsage subscription(String consumerId, String periodId) {
-      return subscriptions.get(consumerId + "|" + periodId);
-    }
-
-    @Override
-    public void putSubscription(String consumerId, String periodId, SubscriptionUsage usage) {
-      subscriptions.put(consumerId + "|" + periodId, usage);
-    }
   }
 }

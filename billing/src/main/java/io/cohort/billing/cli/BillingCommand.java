@@ -5,7 +5,15 @@ import io.cohort.billing.period.PeriodCalendar;
 import io.cohort.billing.period.PeriodClosing;
 import io.cohort.billing.stream.BillingService;
 import io.cohort.billing.stream.BillingSettings;
+import io.cohort.billing.http.BillingHttpServer;
+import io.cohort.billing.metrics.BillingMetrics;
+import io.cohort.billing.query.BillingQueryService;
+import io.cohort.billing.query.LedgerFollower;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -84,6 +92,13 @@ public final class BillingCommand implements Callable<Integer> {
           + "(COHORT_BILLING_DEDUP_RETENTION). Default: ${DEFAULT-VALUE}.")
   Duration dedupRetention;
 
+  @Option(names = "--http", paramLabel = "[HOST:]PORT",
+      defaultValue = "${env:COHORT_BILLING_HTTP}",
+      description = "Also serve the query API as JSON over HTTP, and Prometheus metrics at "
+          + "/metrics, on this address (COHORT_BILLING_HTTP; host default 127.0.0.1, port 0 = "
+          + "any free port). Default: off.")
+  String http;
+
   @Override
   public Integer call() throws Exception {
     BillingSettings settings = settings();
@@ -95,12 +110,43 @@ public final class BillingCommand implements Callable<Integer> {
       }
       System.out.println("billing running against " + kafka + " (application " + applicationId
           + ", currency " + currency + ", periods " + periodLength + ")");
-      System.out.flush();
-      CountDownLatch stop = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "billing-shutdown"));
-      stop.await();
+      try (AutoCloseable api = http == null ? null : startHttp(service)) {
+        System.out.flush();
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "billing-shutdown"));
+        stop.await();
+      }
     }
     return 0;
+  }
+
+  /** The HTTP query API and metrics of a running service; closing stops both. */
+  private AutoCloseable startHttp(BillingService service) {
+    LedgerFollower follower = LedgerFollower.start(kafka, periods(), currency);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    BillingMetrics.bindDeadLetters(registry, service.counter());
+    BillingMetrics.bindLedgerLag(registry, service.streams());
+    BillingMetrics.bindQueryLag(registry, follower);
+    BillingHttpServer server = BillingHttpServer.start(httpAddress(http),
+        new BillingQueryService(follower, Clock.systemUTC()), registry);
+    System.out.println("billing HTTP API at " + server.uri() + " (metrics at " + server.uri()
+        + "metrics)");
+    return () -> {
+      server.close();
+      follower.close();
+      registry.close();
+    };
+  }
+
+  /** {@code PORT}, {@code :PORT} or {@code HOST:PORT}; the host defaults to loopback. */
+  static InetSocketAddress httpAddress(String spec) {
+    int colon = spec.lastIndexOf(':');
+    String host = colon <= 0 ? "127.0.0.1" : spec.substring(0, colon);
+    try {
+      return new InetSocketAddress(host, Integer.parseInt(spec.substring(colon + 1)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--http wants [HOST:]PORT, got '" + spec + "'", e);
+    }
   }
 
   /** The settings these options describe. */

@@ -15,6 +15,10 @@ public final class PeriodClosing {
 
   private final PeriodCalendar calendar;
   private final long graceMs;
+  /** The period (and its id) of the last event booked: nearly every event is in it. */
+  private volatile Recent recent;
+
+  private record Recent(Period period, String id) {}
 
   public PeriodClosing(PeriodCalendar calendar, Duration grace) {
     this.calendar = calendar;
@@ -40,8 +44,13 @@ public final class PeriodClosing {
 
   /** Where an event at {@code eventTimeMs} processed at {@code nowMs} is booked. */
   public Booking book(long eventTimeMs, long nowMs) {
-    Period own = calendar.periodOf(eventTimeMs);
-    if (!isClosed(own, nowMs)) {
+    Recent own = recent;
+    if (own == null || !own.period().contains(eventTimeMs)) {
+      Period period = calendar.periodOf(eventTimeMs);
+      own = new Recent(period, period.id());
+      recent = own;
+    }
+    if (!isClosed(own.period(), nowMs)) {
       return Booking.onTime(own.id());
     }
     return new Booking(earliestOpen(nowMs).id(), true, own.id());

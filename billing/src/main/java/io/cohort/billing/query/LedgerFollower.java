@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -37,6 +38,7 @@ public final class LedgerFollower implements AutoCloseable {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Thread thread;
   private volatile boolean caughtUp;
+  private volatile long lag = -1;
   private volatile boolean closing;
   private Map<TopicPartition, Long> startEnd;
 
@@ -66,6 +68,14 @@ public final class LedgerFollower implements AutoCloseable {
     return caughtUp;
   }
 
+  /**
+   * Committed ledger records not yet read into the book, as of the last poll; -1 before the
+   * first one.
+   */
+  public long lag() {
+    return lag;
+  }
+
   /** Runs a query against the book under a read lock. */
   public <T> T query(Function<LedgerBook, T> query) {
     lock.readLock().lock();
@@ -85,6 +95,18 @@ public final class LedgerFollower implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private long lag(List<TopicPartition> partitions) {
+    long sum = 0;
+    for (TopicPartition p : partitions) {
+      OptionalLong partitionLag = consumer.currentLag(p);
+      if (partitionLag.isEmpty()) {
+        return lag;
+      }
+      sum += partitionLag.getAsLong();
+    }
+    return sum;
   }
 
   private void run() {
@@ -111,6 +133,7 @@ public final class LedgerFollower implements AutoCloseable {
         } finally {
           lock.writeLock().unlock();
         }
+        lag = lag(partitions);
         if (!caughtUp && startEnd.entrySet().stream()
             .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
           caughtUp = true;

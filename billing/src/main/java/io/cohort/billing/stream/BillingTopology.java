@@ -48,13 +48,13 @@ public final class BillingTopology {
   public static Topology build(BillingSettings settings, DeadLetterCounter counter) {
     Topology topology = new Topology();
     topology.addGlobalStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MODEL_VERSIONS_STORE),
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_VERSIONS_STORE),
             Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
         "model-versions-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
         CohortTopics.MODEL_VERSIONS, "load-model-versions",
         () -> new LoadGlobalTable(MODEL_VERSIONS_STORE, ValidateUsage::parseVersion, counter));
     topology.addGlobalStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONSUMER_ACCOUNTS_STORE),
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CONSUMER_ACCOUNTS_STORE),
             Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
         "consumer-accounts-source", Serdes.String().deserializer(),
         Serdes.ByteArray().deserializer(), CohortTopics.CONSUMERS, "load-consumer-accounts",
@@ -71,12 +71,13 @@ public final class BillingTopology {
         Stores.persistentWindowStore(USAGE_DEDUP_STORE, settings.dedupRetention(),
             Duration.ofMillis(1), false),
         Serdes.String(), Serdes.Long()), DEDUP_USAGE);
+    // Cached: RocksDB and the changelogs get each counter once per commit, not once per event.
     topology.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(USAGE_COUNTERS_STORE), Serdes.String(), Serdes.Long()),
-        PRICE_USAGE);
+        Stores.persistentKeyValueStore(USAGE_COUNTERS_STORE), Serdes.String(), Serdes.Long())
+        .withCachingEnabled(), PRICE_USAGE);
     topology.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(SUBSCRIPTION_USAGE_STORE), Serdes.String(),
-        new SubscriptionUsageSerde()), PRICE_USAGE);
+        new SubscriptionUsageSerde()).withCachingEnabled(), PRICE_USAGE);
 
     Serializer<LedgerEntry> ledger = new ProtoSerde<>(LedgerEntry.parser()).serializer();
     Serializer<DeadLetter> deadLetter = new ProtoSerde<>(DeadLetter.parser()).serializer();

@@ -18,6 +18,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class ValidateUsage extends UsageStep<UsageEvent> {
 
+  private static final int CACHED_ENTRIES = 100_000;
+
+  private final ParsedCache<ModelVersionEvent> parsedVersions =
+      new ParsedCache<>(ValidateUsage::parseVersion, CACHED_ENTRIES);
+  private final ParsedCache<ConsumerAccountEvent> parsedAccounts =
+      new ParsedCache<>(ValidateUsage::parseAccount, CACHED_ENTRIES);
   private KeyValueStore<String, byte[]> versions;
   private KeyValueStore<String, byte[]> accounts;
 
@@ -44,14 +50,15 @@ final class ValidateUsage extends UsageStep<UsageEvent> {
           + " is more than " + settings.maxFutureSkew() + " ahead of the billing clock");
       return;
     }
-    ConsumerAccountEvent account = parseAccount(accounts.get(usage.getConsumerId()));
+    ConsumerAccountEvent account = parsedAccounts.get(usage.getConsumerId(),
+        accounts.get(usage.getConsumerId()));
     if (account == null) {
       reject(record, DeadLetterReason.UNKNOWN_CONSUMER,
           "no consumer account '" + usage.getConsumerId() + "'");
       return;
     }
     String versionKey = UsagePricer.versionKey(usage.getFederationId(), usage.getModelVersion());
-    ModelVersionEvent version = parseVersion(versions.get(versionKey));
+    ModelVersionEvent version = parsedVersions.get(versionKey, versions.get(versionKey));
     if (version == null || !UsagePricer.versionKey(version).equals(versionKey)) {
       reject(record, DeadLetterReason.UNKNOWN_MODEL_VERSION,
           "no valid published model version '" + versionKey + "'");

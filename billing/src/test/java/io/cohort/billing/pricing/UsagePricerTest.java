@@ -6,7 +6,6 @@ import static io.cohort.billing.BillingFixtures.usage;
 import static io.cohort.billing.BillingFixtures.version;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cohort.billing.BillingFixtures.MapCounters;
 import io.cohort.billing.ledger.Charge;
 import io.cohort.billing.money.LargestRemainder;
 import io.cohort.billing.period.Booking;
@@ -28,7 +27,7 @@ class UsagePricerTest {
   private static final ModelVersionEvent V1 = version("v1", 2_500_000, Map.of("a", 1_000_000L));
 
   private final UsagePricer pricer = new UsagePricer();
-  private final MapCounters counters = new MapCounters();
+  private final MapUsageCounters counters = new MapUsageCounters();
 
   @Test
   void payPerUseChargesTheListPricePerThousandPredictions() {
@@ -115,7 +114,7 @@ class UsagePricerTest {
       @ForAll @LongRange(min = 0, max = 10_000_000_000L) long fee,
       @ForAll @LongRange(min = 1, max = 10_000) long included,
       @ForAll @Size(min = 1, max = 30) List<@LongRange(min = 1, max = 2_000) Long> requests) {
-    MapCounters counters = new MapCounters();
+    MapUsageCounters counters = new MapUsageCounters();
     ConsumerAccountEvent plan = subscription("acme", fee, included);
     long drawn = 0;
     long overagePredictions = 0;
@@ -144,7 +143,7 @@ class UsagePricerTest {
   void payPerUseTotalsDependOnlyOnTheTotalCount(
       @ForAll @LongRange(min = 0, max = 100_000_000) long price,
       @ForAll @Size(min = 1, max = 30) List<@LongRange(min = 1, max = 100_000) Long> requests) {
-    MapCounters counters = new MapCounters();
+    MapUsageCounters counters = new MapUsageCounters();
     ModelVersionEvent v = version("v1", price, Map.of("a", 1_000_000L));
     List<Charge> all = new ArrayList<>();
     int i = 0;

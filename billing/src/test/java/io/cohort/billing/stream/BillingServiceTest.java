@@ -12,6 +12,7 @@ import io.cohort.billing.ledger.LedgerSnapshot;
 import io.cohort.billing.money.Micros;
 import io.cohort.billing.query.BillingQueryService;
 import io.cohort.billing.query.LedgerFollower;
+import io.cohort.billing.query.UnaryReply;
 import io.cohort.proto.v1.Balance;
 import io.cohort.proto.v1.BillingPeriod;
 import io.cohort.proto.v1.GetBalanceRequest;
@@ -22,7 +23,6 @@ import io.cohort.proto.v1.ListPeriodsRequest;
 import io.cohort.proto.v1.ListPeriodsResponse;
 import io.cohort.proto.v1.Statement;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -100,56 +100,32 @@ class BillingServiceTest {
       await().atMost(Duration.ofSeconds(60)).until(follower::caughtUp);
       BillingQueryService service = new BillingQueryService(follower, Clock.systemUTC());
 
-      Reply<Balance> balance = new Reply<>();
+      UnaryReply<Balance> balance = new UnaryReply<>();
       service.getBalance(GetBalanceRequest.newBuilder().setAccount("consumer:acme").build(),
           balance);
       assertThat(balance.value().getBalanceMicros())
           .isEqualTo(load.expected.get("consumer:acme"));
 
-      Reply<ListLedgerEntriesResponse> page = new Reply<>();
+      UnaryReply<ListLedgerEntriesResponse> page = new UnaryReply<>();
       service.listLedgerEntries(ListLedgerEntriesRequest.newBuilder()
           .setAccount("owner:hospital-a").setPageSize(10).build(), page);
       assertThat(page.value().getEntriesList()).hasSize(10);
       assertThat(page.value().getNextPageToken()).isEqualTo("10");
 
-      Reply<Balance> bad = new Reply<>();
+      UnaryReply<Balance> bad = new UnaryReply<>();
       service.getBalance(GetBalanceRequest.newBuilder().setAccount("acme").build(), bad);
-      assertThat(Status.fromThrowable(bad.error).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(Status.fromThrowable(bad.error()).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 
-      Reply<ListPeriodsResponse> periods = new Reply<>();
+      UnaryReply<ListPeriodsResponse> periods = new UnaryReply<>();
       service.listPeriods(ListPeriodsRequest.getDefaultInstance(), periods);
       long statementTotal = 0;
       for (BillingPeriod p : periods.value().getPeriodsList()) {
-        Reply<Statement> statement = new Reply<>();
+        UnaryReply<Statement> statement = new UnaryReply<>();
         service.getStatement(GetStatementRequest.newBuilder().setAccount("platform")
             .setPeriodId(p.getPeriodId()).build(), statement);
         statementTotal += statement.value().getTotalMicros();
       }
       assertThat(statementTotal).isEqualTo(load.expected.get("platform"));
-    }
-  }
-
-  /** Collects one unary gRPC reply. */
-  private static final class Reply<T> implements StreamObserver<T> {
-    private T value;
-    private Throwable error;
-
-    @Override
-    public void onNext(T v) {
-      value = v;
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      error = t;
-    }
-
-    @Override
-    public void onCompleted() {}
-
-    T value() {
-      assertThat(error).isNull();
-      return value;
     }
   }
 
