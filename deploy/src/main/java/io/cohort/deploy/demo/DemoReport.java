@@ -57,6 +57,10 @@ public final class DemoReport {
         }
         num(o, "train_loss", r.getTrainLoss());
         num(o, "quality", r.getQuality());
+        if (r.getCentralEpsilon() > 0) {
+          o.put("central_epsilon", r.getCentralEpsilon());
+          o.put("central_epsilon_without_sampling", r.getCentralEpsilonWithoutSampling());
+        }
         if (r.getContributionCount() > 0) {
           ObjectNode c = o.putObject("contribution");
           new TreeMap<>(r.getContributionMap()).forEach(c::put);
