@@ -17,7 +17,17 @@ class BillingCommandTest {
     assertThat(cli.execute("--help")).isZero();
     assertThat(out.toString()).contains("--kafka", "COHORT_KAFKA", "--period-length",
         "--platform-fee", "--public-benefit-discount", "--state-dir", "--dedup-retention",
-        "balance", "statement", "audit");
+        "--http", "COHORT_BILLING_HTTP", "balance", "statement", "audit");
+  }
+
+  @Test
+  void theHttpAddressDefaultsToLoopback() {
+    assertThat(BillingCommand.httpAddress("8080").getHostString()).isEqualTo("127.0.0.1");
+    assertThat(BillingCommand.httpAddress(":0").getPort()).isZero();
+    assertThat(BillingCommand.httpAddress("0.0.0.0:9090").getHostString()).isEqualTo("0.0.0.0");
+    assertThat(BillingCommand.httpAddress("0.0.0.0:9090").getPort()).isEqualTo(9090);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> BillingCommand.httpAddress("web"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[HOST:]PORT");
   }
 
   @Test
