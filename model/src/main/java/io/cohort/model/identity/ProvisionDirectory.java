@@ -125,6 +125,9 @@ public final class ProvisionDirectory {
       }
     }
     List<BigInteger> added = serials.stream().filter(s -> !all.contains(s)).toList();
+    if (added.isEmpty()) {
+      return added;
+    }
     all.addAll(added);
     writeCrl(ca, all, crlNumber(old) + 1);
     return added;
