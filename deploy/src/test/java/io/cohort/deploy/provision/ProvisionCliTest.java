@@ -61,6 +61,21 @@ class ProvisionCliTest {
   }
 
   @Test
+  void aClientCanOnlyJoinAsTheNodeItsCertificateNames() {
+    Path pki = dir.resolve("pki");
+    assertThat(cohort("provision", "--out", pki.toString(), "--node", "cleveland").code())
+        .isZero();
+
+    Result r = cohort("client", "--node", "hungary", "--coordinator", "127.0.0.1:1",
+        "--simulate-elements", "10", "--simulate-input-features", "3", "--credentials",
+        pki.resolve("cleveland.bundle.pem").toString());
+
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("cohort: --credentials identify node:cleveland, not --node"
+        + " hungary: a node can only join as itself");
+  }
+
+  @Test
   void badInputIsOneLineExit2AndWritesNothing() throws Exception {
     Path pki = dir.resolve("pki");
     Result noOut = cohort("provision", "--node", "a");
