@@ -34,7 +34,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
@@ -129,8 +128,8 @@ class MutualTlsTest {
 
   @Test
   void callerWithoutACertificateIsUnauthenticatedButMayCheckHealth() {
-    ManagedChannel anonymous = open(NettyChannelBuilder.forTarget(server.target())
-        .sslContext(serverAuthOnly()));
+    ManagedChannel anonymous = open(TlsChannels.serverTls(server.target(),
+        pki.caCertificate()));
 
     assertThat(HealthGrpc.newBlockingStub(anonymous).check(HealthCheckRequest
         .getDefaultInstance()).getStatus().name()).isEqualTo("SERVING");
@@ -312,14 +311,6 @@ class MutualTlsTest {
         assertThat(m).as("message from coordinator").isNotNull();
       } while (m.hasHeartbeat());
       return m;
-    }
-  }
-
-  private io.grpc.netty.shaded.io.netty.handler.ssl.SslContext serverAuthOnly() {
-    try {
-      return GrpcSslContexts.forClient().trustManager(pki.caCertificate()).build();
-    } catch (javax.net.ssl.SSLException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -76,6 +76,24 @@ class ProvisionCliTest {
   }
 
   @Test
+  void theCoordinatorNeedsItsOwnBundleUnlessToldToBeInsecure() {
+    Path pki = dir.resolve("pki");
+    assertThat(cohort("provision", "--out", pki.toString(), "--node", "cleveland").code())
+        .isZero();
+    String data = dir.resolve("data").toString();
+
+    Result none = cohort("coordinator", "--port", "0", "--http-port", "-1", "--data-dir", data);
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err()).startsWith("cohort: no credentials: pass --credentials FILE");
+
+    Result nodeBundle = cohort("coordinator", "--port", "0", "--http-port", "-1", "--data-dir",
+        data, "--credentials", pki.resolve("cleveland.bundle.pem").toString());
+    assertThat(nodeBundle.code()).isEqualTo(2);
+    assertThat(nodeBundle.err()).contains("are for node:cleveland, not a coordinator")
+        .doesNotContain("\n");
+  }
+
+  @Test
   void badInputIsOneLineExit2AndWritesNothing() throws Exception {
     Path pki = dir.resolve("pki");
     Result noOut = cohort("provision", "--node", "a");

@@ -13,10 +13,13 @@ import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
@@ -41,6 +44,20 @@ public final class Pem {
       throw new UncheckedIOException("cannot read PEM file " + file + ": " + e.getMessage(), e);
     }
     return out;
+  }
+
+  /** The first certificate in a PEM file (a CA file, or the own certificate of a bundle). */
+  public static X509Certificate certificate(Path file) {
+    try {
+      for (Object o : readAll(file)) {
+        if (o instanceof X509CertificateHolder h) {
+          return new JcaX509CertificateConverter().getCertificate(h);
+        }
+      }
+    } catch (CertificateException e) {
+      throw new IllegalArgumentException(file + " is damaged: " + e.getMessage(), e);
+    }
+    throw new IllegalArgumentException(file + " holds no certificate");
   }
 
   /** The PEM text of these objects (certificates, CRLs, PEM generators for keys). */

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.PrivateKey;
-import java.security.cert.CertificateException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
@@ -20,8 +19,6 @@ import java.util.List;
 import java.util.Set;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
@@ -139,7 +136,7 @@ public final class ProvisionDirectory {
       throw new IllegalArgumentException("no certificate authority in " + dir
           + " (ca.pem and ca-key.pem): run cohort provision --out " + dir + " first");
     }
-    return new CertificateAuthority(readCertificate(caFile()), readKey(caKeyFile()));
+    return new CertificateAuthority(Pem.certificate(caFile()), readKey(caKeyFile()));
   }
 
   private CertificateAuthority openOrCreate(int days) {
@@ -193,19 +190,6 @@ public final class ProvisionDirectory {
     }
   }
 
-  private static X509Certificate readCertificate(Path file) {
-    try {
-      for (Object o : Pem.readAll(file)) {
-        if (o instanceof X509CertificateHolder h) {
-          return new JcaX509CertificateConverter().getCertificate(h);
-        }
-      }
-    } catch (CertificateException e) {
-      throw new IllegalArgumentException(file + " is damaged: " + e.getMessage(), e);
-    }
-    throw new IllegalArgumentException(file + " holds no certificate");
-  }
-
   private static PrivateKey readKey(Path file) {
     try {
       for (Object o : Pem.readAll(file)) {
@@ -221,6 +205,6 @@ public final class ProvisionDirectory {
 
   /** The CA certificate of a provisioning directory (tests and tools). */
   public X509Certificate caCertificate() {
-    return readCertificate(caFile());
+    return Pem.certificate(caFile());
   }
 }

@@ -4,6 +4,7 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NegotiationType;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLException;
 
 /**
@@ -29,6 +30,19 @@ public final class TlsChannels {
   public static NettyChannelBuilder forTarget(String target, Credentials credentials) {
     return credentials == null ? NettyChannelBuilder.forTarget(target).usePlaintext()
         : mutualTls(target, credentials);
+  }
+
+  /**
+   * A channel builder for callers without a certificate (inference consumers with API keys):
+   * TLS that checks the coordinator's certificate against the federation's CA only.
+   */
+  public static NettyChannelBuilder serverTls(String target, X509Certificate ca) {
+    try {
+      return NettyChannelBuilder.forTarget(target).negotiationType(NegotiationType.TLS)
+          .sslContext(GrpcSslContexts.forClient().trustManager(ca).build());
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build a TLS context: " + e.getMessage(), e);
+    }
   }
 
   /** The client side TLS context: our certificate and key, trusting only the federation's CA. */
