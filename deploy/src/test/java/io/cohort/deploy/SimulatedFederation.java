@@ -77,7 +77,8 @@ public final class SimulatedFederation implements AutoCloseable {
         .setStrategy("fedavg").setSeed(11).build());
     for (Site s : sites) {
       EdgeClient c = new EdgeClient(new EdgeClient.Config(server.target(), federationId, s.id(),
-          100, 1_000, pki == null ? null : Credentials.read(pki.bundle(s.id()))), DatasetSummary.newBuilder().setTrainExamples(s.samples())
+          100, 1_000, pki == null ? null : Credentials.read(pki.bundle(s.id()))),
+          DatasetSummary.newBuilder().setTrainExamples(s.samples())
           .setEvalExamples(s.samples() / 4).setSchemaFingerprint("simulated").setInputFeatures(3)
           .build(), Capabilities.newBuilder().setDevice("cpu")
           .setDifferentialPrivacy(s.epsilonBudget() > 0).setEpsilonBudget(s.epsilonBudget())

@@ -18,7 +18,8 @@ import io.grpc.Status;
  * that task) mean a node only opens its own session, fetches what it was assigned and uploads
  * for its own tasks.
  */
-final class NodeClaims<Q> extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
+final class NodeClaims<Q>
+    extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
 
   private final ServerCall<Q, ?> call;
   private final Identity node;

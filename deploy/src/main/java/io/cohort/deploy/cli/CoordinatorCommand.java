@@ -72,7 +72,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
   @Mixin
   CredentialsOptions security;
 
-  @Option(names = "--crl", defaultValue = "${env:COHORT_CRL}",
+  @Option(names = "--crl", defaultValue = "${env:COHORT_CRL}", paramLabel = "FILE",
       description = "Certificate revocation list from 'cohort provision', re-read when it"
           + " changes (env COHORT_CRL; default: crl.pem beside --credentials).")
   Path crl;

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
         "subject (CN=id, OU=role) is the identity the coordinator authorizes."})
 public final class ProvisionCommand implements Callable<Integer> {
 
-  @Option(names = "--out", description = "Provisioning directory (created if missing).")
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Provisioning directory (created if missing).")
   Path out;
 
   @Option(names = "--coordinator-host", paramLabel = "HOST", description = "DNS name or IP"
@@ -39,7 +40,8 @@ public final class ProvisionCommand implements Callable<Integer> {
       + " for (repeatable).")
   List<String> operators = new ArrayList<>();
 
-  @Option(names = "--days", defaultValue = "365", description = "Validity of the issued"
+  @Option(names = "--days", paramLabel = "N", defaultValue = "365",
+      description = "Validity of the issued"
       + " certificates in days (default ${DEFAULT-VALUE}; the CA gets at least 10 years).")
   int days;
 
@@ -74,10 +76,12 @@ public final class ProvisionCommand implements Callable<Integer> {
           "connection or call on (no restart). To rotate: revoke, then provision the id again."})
   static final class Revoke implements Callable<Integer> {
 
-    @Option(names = "--out", required = true, description = "Provisioning directory.")
+    @Option(names = "--out", paramLabel = "DIR", required = true,
+        description = "Provisioning directory.")
     Path out;
 
-    @Option(names = "--id", required = true, description = "Id whose certificates to revoke.")
+    @Option(names = "--id", paramLabel = "ID", required = true,
+        description = "Id whose certificates to revoke.")
     String id;
 
     @Spec

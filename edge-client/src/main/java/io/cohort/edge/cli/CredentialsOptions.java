@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  */
 public final class CredentialsOptions {
 
-  @Option(names = "--credentials", defaultValue = "${env:COHORT_CREDENTIALS}",
+  @Option(names = "--credentials", defaultValue = "${env:COHORT_CREDENTIALS}", paramLabel = "FILE",
       description = "Credential bundle from 'cohort provision' (certificate, key, CA) for"
           + " mutual TLS (env COHORT_CREDENTIALS). Required unless --insecure.")
   Path credentials;
