@@ -90,6 +90,11 @@ public final class ProvisionDirectory {
       if (i.id().equals(COORDINATOR_ID) && i.role() != Role.COORDINATOR) {
         throw new IllegalArgumentException("id '" + COORDINATOR_ID + "' is the coordinator's");
       }
+      String earlier = roleIssuedTo(i.id());
+      if (earlier != null && !earlier.equals(i.role().label())) {
+        throw new IllegalArgumentException("id '" + i.id() + "' was issued as " + earlier
+            + " in " + dir + "; an id keeps its role (its bundle file would be replaced)");
+      }
     }
     CertificateAuthority ca = openOrCreate(days);
     List<Issued> out = new ArrayList<>();
@@ -178,13 +183,22 @@ public final class ProvisionDirectory {
   }
 
   private List<BigInteger> serialsOf(String id) {
+    return issuedTo(id).stream().map(f -> new BigInteger(f[0], 16)).toList();
+  }
+
+  /** The role an id was issued before, or null. */
+  private String roleIssuedTo(String id) {
+    return issuedTo(id).stream().map(f -> f[2]).findFirst().orElse(null);
+  }
+
+  /** The index rows (serial, id, role, expiry) of one id. */
+  private List<String[]> issuedTo(String id) {
     if (!Files.exists(index())) {
       return List.of();
     }
     try {
       return Files.readAllLines(index(), StandardCharsets.UTF_8).stream()
-          .map(l -> l.split("\t")).filter(f -> f.length >= 2 && f[1].equals(id))
-          .map(f -> new BigInteger(f[0], 16)).toList();
+          .map(l -> l.split("\t")).filter(f -> f.length >= 3 && f[1].equals(id)).toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + index(), e);
     }

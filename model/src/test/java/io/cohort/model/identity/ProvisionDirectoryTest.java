@@ -65,6 +65,25 @@ class ProvisionDirectoryTest {
   }
 
   @Test
+  void anIdKeepsItsRoleAcrossRunsAndReissuingRotatesItsKey() {
+    ProvisionDirectory p = new ProvisionDirectory(dir);
+    p.provision(List.of(), List.of("a"), List.of(), 30);
+    Credentials first = Credentials.read(p.bundle("a"));
+
+    assertThatThrownBy(() -> p.provision(List.of(), List.of(), List.of("a"), 30))
+        .hasMessageContaining("'a' was issued as node");
+    p.provision(List.of(), List.of("a"), List.of(), 30);
+
+    Credentials second = Credentials.read(p.bundle("a"));
+    assertThat(second.certificate().getSerialNumber())
+        .isNotEqualTo(first.certificate().getSerialNumber());
+    assertThat(second.certificate().getPublicKey()).isNotEqualTo(
+        first.certificate().getPublicKey());
+    assertThat(p.revoke("a")).containsExactlyInAnyOrder(first.certificate().getSerialNumber(),
+        second.certificate().getSerialNumber());
+  }
+
+  @Test
   void badInputIsRefusedBeforeAnythingIsWritten() {
     ProvisionDirectory p = new ProvisionDirectory(dir);
     assertThatThrownBy(() -> p.provision(List.of(), List.of("Bad Id"), List.of(), 30))
