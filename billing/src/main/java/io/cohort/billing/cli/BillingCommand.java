@@ -32,7 +32,7 @@ import picocli.CommandLine.ScopeType;
     description = {
         "Runs the billing service: prices usage events (cohort.usage.v1) with the published",
         "model-version prices and consumer plans, and writes balanced double-entry ledger",
-        "entries (cohort.ledger.v1) exactly once. Stop it with Ctrl-C or SIGTERM."})
+        "charges (cohort.ledger.v2) exactly once. Stop it with Ctrl-C or SIGTERM."})
 public final class BillingCommand implements Callable<Integer> {
 
   @Option(names = "--kafka", scope = ScopeType.INHERIT, paramLabel = "BOOTSTRAP",
