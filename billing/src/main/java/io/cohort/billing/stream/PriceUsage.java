@@ -68,6 +68,7 @@ final class PriceUsage extends UsageStep<ValidUsage> {
       return;
     }
     counters.commit();
+    counter.charged(records.size());
     for (LedgerCharge charge : records) {
       emit(charge, record.timestamp());
     }

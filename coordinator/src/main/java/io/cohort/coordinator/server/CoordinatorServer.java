@@ -49,9 +49,17 @@ public final class CoordinatorServer implements AutoCloseable {
    *
    * @param httpPort port of the dashboard, JSON API and metrics on {@code host}: 0 for a free
    *     one, {@link #NO_HTTP} for none
+   * @param billingUrl base URL of the billing HTTP API whose overview the dashboard shows, or
+   *     null for no billing panels
    */
   public record Config(String host, int port, Path dataDir, long heartbeatIntervalMs,
-      int maxConcurrentUploads, int httpPort, String kafkaBootstrap) {
+      int maxConcurrentUploads, int httpPort, String kafkaBootstrap, String billingUrl) {
+
+    public Config(String host, int port, Path dataDir, long heartbeatIntervalMs,
+        int maxConcurrentUploads, int httpPort, String kafkaBootstrap) {
+      this(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads, httpPort,
+          kafkaBootstrap, null);
+    }
 
     /** A coordinator without the HTTP port (tests of the gRPC surface). */
     public Config(String host, int port, Path dataDir, long heartbeatIntervalMs,
@@ -71,17 +79,23 @@ public final class CoordinatorServer implements AutoCloseable {
     /** The same settings, publishing market events to this Kafka cluster. */
     public Config withKafka(String bootstrap) {
       return new Config(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads,
-          httpPort, bootstrap);
+          httpPort, bootstrap, billingUrl);
     }
 
     public Config withPort(int p) {
       return new Config(host, p, dataDir, heartbeatIntervalMs, maxConcurrentUploads, httpPort,
-          kafkaBootstrap);
+          kafkaBootstrap, billingUrl);
     }
 
     public Config withHttpPort(int p) {
       return new Config(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads, p,
-          kafkaBootstrap);
+          kafkaBootstrap, billingUrl);
+    }
+
+    /** The same settings, with billing panels from this billing HTTP API. */
+    public Config withBillingUrl(String url) {
+      return new Config(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads, httpPort,
+          kafkaBootstrap, url);
     }
   }
 
@@ -109,6 +123,9 @@ public final class CoordinatorServer implements AutoCloseable {
     this.audit = new AuditLog(config.dataDir().resolve("audit.log"));
     this.web = config.httpPort() == NO_HTTP ? null : new WebServer(config.host(),
         config.httpPort(), audit, metrics, () -> ready);
+    if (web != null && config.billingUrl() != null) {
+      web.withBilling(java.net.URI.create(config.billingUrl()));
+    }
     List<FederationListener> all = new ArrayList<>(listeners);
     all.add(metrics);
     if (web != null) {

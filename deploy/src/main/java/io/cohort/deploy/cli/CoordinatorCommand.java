@@ -63,13 +63,19 @@ public final class CoordinatorCommand implements Callable<Integer> {
           + " to (env COHORT_KAFKA; events are spooled on disk while Kafka is unreachable).")
   String kafka;
 
+  @Option(names = "--billing-url", defaultValue = "${env:COHORT_BILLING_URL}",
+      description = "Base URL of the billing HTTP API (cohort billing --http); the dashboard then"
+          + " shows revenue, payouts and invoices (env COHORT_BILLING_URL).")
+  String billingUrl;
+
   @Option(names = "--exit-when-done", description = "Exit once every federation is terminal.")
   boolean exitWhenDone;
 
   @Override
   public Integer call() throws Exception {
     CoordinatorServer server = new CoordinatorServer(new CoordinatorServer.Config(host, port,
-        dataDir, heartbeatMs, maxConcurrentUploads, httpPort, kafka), List.of()).start();
+        dataDir, heartbeatMs, maxConcurrentUploads, httpPort, kafka, billingUrl), List.of())
+        .start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();

@@ -117,7 +117,8 @@ public final class DemoCommand implements Callable<Integer> {
     CoordinatorServer.Config config = new CoordinatorServer.Config("127.0.0.1", port,
         dir.resolve("coordinator"), 2_000, 4, httpPort);
     if (marketplace != null) {
-      config = config.withKafka(marketplace.bootstrapServers());
+      config = config.withKafka(marketplace.bootstrapServers())
+          .withBillingUrl(marketplace.billingUrl());
     }
     try (AutoCloseable marketClose = marketplace != null ? marketplace : () -> { };
         CoordinatorServer server = new CoordinatorServer(config, listeners).start();
