@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cohort.billing.events.CohortTopics;
 import io.cohort.billing.events.SpoolingEventPublisher;
 import io.cohort.billing.http.BillingEndpoint;
 import io.cohort.billing.kafka.EmbeddedKafka;
@@ -46,6 +47,7 @@ class DashboardBillingTest {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), true);
         SpoolingEventPublisher publisher = SpoolingEventPublisher.open(kafka.bootstrapServers(),
             dir.resolve("spool"))) {
+      CohortTopics.ensure(kafka.bootstrapServers(), 3, (short) 1, 30_000);
       // The catalog first: billing loads its global tables before it reports RUNNING.
       // 1,000,000 micros per 1,000 predictions: 1,000 micros per prediction
       publisher.publish(ModelVersionEvent.newBuilder().setFederationId("heart").setVersion("v1")
