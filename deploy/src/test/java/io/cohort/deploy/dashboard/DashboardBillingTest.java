@@ -96,6 +96,32 @@ class DashboardBillingTest {
     publisher.publish(usage("u3", "lab", 10, now));
     await().atMost(Duration.ofSeconds(60)).until(() -> balance(get(dashboardBilling),
         "owner:hungary") == 30_000);
+    if (WebDriverSession.available()) {
+      panelsInTheBrowser(coordinator, publisher, now);
+    }
+  }
+
+  /** The same in headless Chromium: the panels appear and follow new usage without a reload. */
+  private void panelsInTheBrowser(CoordinatorServer coordinator,
+      SpoolingEventPublisher publisher, long now) throws Exception {
+    try (WebDriverSession browser = new WebDriverSession(dir.resolve("chromium-profile"),
+        DashboardBrowserTest.SCREENSHOTS.resolve("chromedriver-billing.log"), 1440, 2300)) {
+      browser.open(coordinator.dashboardUrl().orElseThrow());
+      await().atMost(Duration.ofSeconds(60)).until(
+          () -> browser.count("#panel-payouts:not([hidden]) tbody tr") == 2);
+      assertThat(browser.text("#payouts-table tr[data-account='owner:cleveland'] td:nth-child(3)"))
+          .isEqualTo("75.0 %");
+      assertThat(browser.count("#panel-invoices:not([hidden]) tbody tr")).isEqualTo(2);
+      assertThat(browser.count("#panel-revenue:not([hidden]) canvas")).isEqualTo(1);
+      assertThat(browser.text("#kpi-predictions")).isEqualTo("150");
+      assertThat(browser.script("return charts.revenue.data.labels[0];").asText())
+          .as("period label of the revenue chart").matches(".*\\d.*").doesNotContain("Invalid");
+
+      publisher.publish(usage("u4", "acme", 50, now));
+      await().atMost(Duration.ofSeconds(60)).until(
+          () -> "200".equals(browser.text("#kpi-predictions")));
+      browser.screenshot(DashboardBrowserTest.SCREENSHOTS.resolve("dashboard-billing.png"));
+    }
   }
 
   @Test

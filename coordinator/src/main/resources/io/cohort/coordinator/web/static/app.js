@@ -627,7 +627,7 @@ function renderBilling() {
 }
 
 function drawRevenue(periods, currency) {
-  const labels = periods.map(periodLabel);
+  const labels = periods.map((p) => periodLabel(p.period));
   const series = [
     ['Paid by consumers', (p) => p.revenueMicros, PALETTE[0]],
     ['Paid to owners', (p) => p.royaltiesMicros, PALETTE[2]],
