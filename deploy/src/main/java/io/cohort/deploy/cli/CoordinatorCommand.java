@@ -2,10 +2,13 @@ package io.cohort.deploy.cli;
 
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.server.CoordinatorServer;
+import io.cohort.deploy.UserError;
 import io.cohort.deploy.spec.FederationFile;
 import io.cohort.deploy.spec.SchemaBinding;
 import io.cohort.proto.v1.FederationSpec;
 import io.cohort.proto.v1.FederationState;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -73,6 +76,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    checkBillingUrl(billingUrl);
     CoordinatorServer server = new CoordinatorServer(new CoordinatorServer.Config(host, port,
         dataDir, heartbeatMs, maxConcurrentUploads, httpPort, kafka, billingUrl), List.of())
         .start();
@@ -104,5 +108,23 @@ public final class CoordinatorCommand implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  /** An absolute http(s) URL with a host, or absent. */
+  static void checkBillingUrl(String url) {
+    if (url == null) {
+      return;
+    }
+    try {
+      URI uri = new URI(url);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null) {
+        return;
+      }
+    } catch (URISyntaxException e) {
+      // below
+    }
+    throw new UserError("--billing-url must be the billing HTTP API's base URL, e.g. "
+        + "http://127.0.0.1:7480/, got '" + url + "'");
   }
 }
