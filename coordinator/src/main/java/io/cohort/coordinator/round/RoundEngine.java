@@ -121,10 +121,12 @@ public final class RoundEngine implements Runnable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error (OutOfMemoryError above all) must not kill this thread silently: the federation
+      // would stay RUNNING forever with nobody driving it. Fail it, journaled, with the cause.
       log.error("federation={} round engine crashed", id, e);
       try {
-        federation.fail("round engine error: " + e.getMessage());
+        federation.fail("round engine error: " + e);
       } catch (RuntimeException ignored) {
         // already terminal
       }
