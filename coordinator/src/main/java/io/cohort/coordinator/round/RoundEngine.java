@@ -297,6 +297,10 @@ public final class RoundEngine implements Runnable {
     ParameterLayout full = federation.fullLayout();
     ParameterLayout trainable = federation.trainableLayout();
     float[] current = federation.currentParameters();
+    if (trainable.equals(full)) {
+      // Nothing frozen: no model-sized copies in and out (strategies never modify current).
+      return federation.strategy().finishRound(current, train.accumulator());
+    }
     float[] currentTrainable = trainable.extractFrom(full, current);
     float[] nextTrainable = federation.strategy().finishRound(currentTrainable,
         train.accumulator());

@@ -5,7 +5,8 @@ import java.util.List;
 
 /** What one benchmark configuration measured. */
 record BenchResult(int clients, long parameters, String encoding, List<Long> roundMillis,
-    long coordinatorPeakRssKib, long coordinatorIoBytes, long payloadBytesPerRound) {
+    long coordinatorPeakRssKib, long coordinatorIoBytes, long payloadBytesPerRound,
+    double coordinatorCpuSeconds) {
 
   long firstRoundMillis() {
     return roundMillis.get(0);

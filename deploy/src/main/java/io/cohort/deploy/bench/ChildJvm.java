@@ -79,6 +79,18 @@ final class ChildJvm implements AutoCloseable {
     return -1;
   }
 
+  /** CPU time (user + system) used so far, in seconds, or -1 (assumes 100 clock ticks/s). */
+  double cpuSeconds() {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /** Bytes read plus written through system calls (sockets and files) so far, or -1. */
   long ioBytes() {
     try {

@@ -10,16 +10,16 @@ final class ResultTable {
 
   static String header() {
     return "| clients | parameters | update encoding | warm round mean s | warm round median s"
-        + " | first round s | coordinator peak RSS MiB | payload MB/round | coordinator I/O"
-        + " MB/round |\n|---:|---:|---|---:|---:|---:|---:|---:|---:|";
+        + " | first round s | coordinator peak RSS MiB | coordinator CPU s/round | payload MB/round"
+        + " | coordinator I/O MB/round |\n|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|";
   }
 
   static String row(BenchResult r) {
-    return String.format(Locale.ROOT, "| %d | %s | %s | %.2f | %.2f | %.2f | %d | %.0f | %.0f |",
+    return String.format(Locale.ROOT, "| %d | %s | %s | %.2f | %.2f | %.2f | %d | %.2f | %.0f | %.0f |",
         r.clients(), ParameterCount.format(r.parameters()), r.encoding(),
         r.warmMeanMillis() / 1000.0, r.warmMedianMillis() / 1000.0,
         r.firstRoundMillis() / 1000.0, r.coordinatorPeakRssKib() / 1024,
-        r.payloadBytesPerRound() / 1e6,
+        r.coordinatorCpuSeconds() / r.roundMillis().size(), r.payloadBytesPerRound() / 1e6,
         r.coordinatorIoBytes() / 1e6 / r.roundMillis().size());
   }
 

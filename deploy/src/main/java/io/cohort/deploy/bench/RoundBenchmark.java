@@ -12,6 +12,7 @@ import io.cohort.proto.v1.OperatorServiceGrpc;
 import io.cohort.proto.v1.RoundOutcome;
 import io.cohort.proto.v1.RoundSummary;
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -84,9 +85,11 @@ final class RoundBenchmark {
         FederationRef ref = FederationRef.newBuilder().setFederationId(FEDERATION).build();
         awaitConnected(operator, ref, coordinator, nodes);
         long ioBefore = coordinator.ioBytes();
+        double cpuBefore = coordinator.cpuSeconds();
         operator.withDeadlineAfter(60, TimeUnit.SECONDS).startFederation(ref);
         Federation end = awaitTerminal(operator, ref, coordinator);
         long ioAfter = coordinator.ioBytes();
+        double cpu = coordinator.cpuSeconds() - cpuBefore;
         long peakKib = coordinator.procStatusKib("VmHWM");
         if (end.getState() != FederationState.COMPLETED) {
           throw new UserError("benchmark federation " + end.getState() + ": "
@@ -101,7 +104,10 @@ final class RoundBenchmark {
         }
         long bytesPerElement = encoding == Encoding.FLOAT16 ? 2 : 4;
         return new BenchResult(clients, parameters, encoding.name().toLowerCase(), durations,
-            peakKib, ioAfter - ioBefore, clients * parameters * (4 + bytesPerElement));
+            peakKib, ioAfter - ioBefore, clients * parameters * (4 + bytesPerElement), cpu);
+      } catch (StatusRuntimeException e) {
+        throw new UserError("lost the benchmark coordinator (" + e.getStatus().getCode() + "); see "
+            + coordinator.log());
       } finally {
         channel.shutdownNow();
       }
