@@ -51,6 +51,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Extra coordinator JVM flags, space separated (e.g. a JFR recording).")
   List<String> coordinatorJvm;
 
+  @Option(names = "--client-jvm", split = " ", defaultValue = "",
+      description = "Extra client JVM flags, space separated; {node} is replaced by the node id"
+          + " (e.g. a JFR recording per client).")
+  List<String> clientJvm;
+
   @Option(names = "--work-dir", description = "Folder for data and logs (default: a new"
       + " temporary folder).")
   Path workDir;
@@ -117,7 +122,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   private List<String> coordinatorFlags() {
     List<String> flags = new ArrayList<>(List.of("-Xmx" + coordinatorHeap,
-        "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC"));
+        "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-XX:PretenureSizeThreshold=2m",
+        "-Xmn64m"));
     coordinatorJvm.stream().filter(s -> !s.isBlank()).forEach(flags::add);
     return flags;
   }
@@ -127,10 +133,12 @@ public final class BenchCommand implements Callable<Integer> {
    * so the collector is not busy) and the serial collector. The full JIT stays on: SHA-256 and
    * the codec loops are several times slower without C2's intrinsics.
    */
-  private static List<String> clientFlags(long parameters) {
+  private List<String> clientFlags(long parameters) {
     long heapMib = Math.max(64, parameters * 4 * 4 / (1 << 20) + 64);
-    return List.of("-Xmx" + heapMib + "m", "-XX:+UseSerialGC", "-Xss512k",
-        "-XX:+ExitOnOutOfMemoryError");
+    List<String> flags = new ArrayList<>(List.of("-Xmx" + heapMib + "m", "-XX:+UseSerialGC",
+        "-XX:PretenureSizeThreshold=2m", "-Xmn32m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError"));
+    clientJvm.stream().filter(s -> !s.isBlank()).forEach(flags::add);
+    return flags;
   }
 
   private static void line(StringBuilder report, PrintStream console, String s) {

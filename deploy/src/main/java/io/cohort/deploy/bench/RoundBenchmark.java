@@ -76,7 +76,8 @@ final class RoundBenchmark {
         int features = (int) (parameters / 2 - 1);
         for (int i = 1; i <= clients; i++) {
           String node = String.format("node%02d", i);
-          nodes.add(ChildJvm.start(jvm.client(), List.of("client", "--coordinator", target,
+          List<String> flags = jvm.client().stream().map(f -> f.replace("{node}", node)).toList();
+          nodes.add(ChildJvm.start(flags, List.of("client", "--coordinator", target,
               "--federation", FEDERATION, "--node", node,
               "--simulate-elements", Long.toString(parameters),
               "--simulate-input-features", Integer.toString(features)),
