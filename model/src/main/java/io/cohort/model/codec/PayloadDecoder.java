@@ -4,6 +4,7 @@ import io.cohort.model.layout.ParameterLayout;
 import io.cohort.proto.v1.Encoding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.ShortBuffer;
 import java.security.MessageDigest;
 
 /**
@@ -79,7 +80,7 @@ public final class PayloadDecoder {
 
   /**
    * Accepts the next slice of the payload from a buffer (its remaining bytes; the position is
-   * not moved). Float32 slices are copied in bulk through a little-endian view, with no
+   * not moved). Whole elements are read through a little-endian view (float32 in bulk), with no
    * intermediate byte array: this is the coordinator's hot path for uploads.
    *
    * @throws PayloadException if the payload grows past the expected size or holds a non-finite value
@@ -87,8 +88,8 @@ public final class PayloadDecoder {
   public void accept(ByteBuffer data) {
     ByteBuffer slice = data.slice().order(ByteOrder.LITTLE_ENDIAN);
     int length = slice.remaining();
-    if (bytesPerElement != 4 || pendingBytes > 0 || length % 4 != 0) {
-      byte[] copy = new byte[length]; // unaligned or float16 slices take the general path
+    if (pendingBytes > 0 || length % bytesPerElement != 0) {
+      byte[] copy = new byte[length]; // a slice that splits an element takes the general path
       slice.get(copy);
       accept(copy, 0, length);
       return;
@@ -98,8 +99,15 @@ public final class PayloadDecoder {
           + expectedBytes() + " bytes");
     }
     sha256.update(slice.duplicate());
-    int n = length / 4;
-    slice.asFloatBuffer().get(values, elements, n);
+    int n = length / bytesPerElement;
+    if (bytesPerElement == 4) {
+      slice.asFloatBuffer().get(values, elements, n);
+    } else {
+      ShortBuffer halves = slice.asShortBuffer();
+      for (int k = 0; k < n; k++) {
+        values[elements + k] = Float16.toFloat(halves.get(k));
+      }
+    }
     double norm = 0;
     for (int k = elements, end = elements + n; k < end; k++) {
       norm += (double) values[k] * values[k];
