@@ -19,11 +19,11 @@ import picocli.CommandLine.Option;
  * separate processes on 127.0.0.1, for each combination of client count and model size.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Round benchmark: a coordinator in its own JVM and N simulated edge clients,",
-        "one JVM each on 127.0.0.1, returning a constant update; FedAvg over a logistic model",
-        "of the given size. Prints, per configuration, the mean and median warm round time",
-        "(rounds 2..R), the first round, the coordinator's peak resident memory (VmHWM) and",
-        "the bytes moved, as a Markdown table."})
+    description = "Round benchmark: a coordinator in its own JVM and N simulated edge clients,"
+        + " one JVM each on 127.0.0.1, returning a constant update; FedAvg over a logistic model"
+        + " of the given size. Prints, per configuration, the mean and median warm round time"
+        + " (rounds 2..R), the first round, the coordinator's peak resident memory (VmHWM),"
+        + " its CPU time and the bytes moved, as a Markdown table.")
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--clients", split = ",", defaultValue = "2,8,32",
