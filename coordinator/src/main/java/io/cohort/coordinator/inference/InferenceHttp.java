@@ -79,7 +79,7 @@ public final class InferenceHttp implements HttpHandler {
   }
 
   /** Parses the JSON body; malformed JSON or shapes are INVALID_ARGUMENT naming the field. */
-  static PredictRequest predictRequest(InputStream body) throws IOException, InferenceException {
+  public static PredictRequest predictRequest(InputStream body) throws IOException, InferenceException {
     byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
     if (bytes.length > MAX_BODY_BYTES) {
       throw new InferenceException(Status.Code.INVALID_ARGUMENT, "batch_limit",

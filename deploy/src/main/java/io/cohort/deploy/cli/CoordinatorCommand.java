@@ -83,6 +83,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
       FederationFile file = FederationFile.load(spec);
       SchemaBinding.Bound bound = SchemaBinding.bind(file);
       FederationSpec resolved = bound.spec();
+      io.cohort.deploy.spec.ConsumerSchema.save(file, resolved.getFederationId(), dataDir);
       Federation f = server.federations().get(resolved.getFederationId())
           .orElseGet(() -> server.federations().create(resolved, bound.validation()));
       if (start && f.state() == FederationState.CREATED) {

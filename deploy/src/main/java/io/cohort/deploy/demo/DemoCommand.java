@@ -123,6 +123,8 @@ public final class DemoCommand implements Callable<Integer> {
         CoordinatorServer server = new CoordinatorServer(config, listeners).start();
         NodeProcesses nodes = new NodeProcesses(dir)) {
       Runtime.getRuntime().addShutdownHook(new Thread(nodes::close));
+      io.cohort.deploy.spec.ConsumerSchema.save(file, fspec.getFederationId(),
+          dir.resolve("coordinator"));
       Federation federation = server.federations().create(fspec, bound.validation());
       console.header(fspec, server.target(), dir, file.nodes().size());
       server.dashboardUrl().ifPresent(url -> System.out.println("dashboard: " + url));
