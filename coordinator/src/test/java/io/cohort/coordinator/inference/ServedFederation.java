@@ -50,7 +50,7 @@ final class ServedFederation {
         .getVersion();
     f.roundFinished(RoundSummary.newBuilder().setRound(round).setAttempt(1)
         .setOutcome(RoundOutcome.SUCCEEDED).setModelVersion(version).setQuality(0.8)
-        .addParticipants("a").build(), params);
+        .addParticipants("a").putSharesPpm("a", 1_000_000).build(), params);
     return version;
   }
 
