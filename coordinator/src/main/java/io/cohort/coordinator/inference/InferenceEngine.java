@@ -13,7 +13,6 @@ import io.cohort.proto.v1.PredictResponse;
 import io.cohort.proto.v1.Prediction;
 import io.grpc.Status;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 
 /**
  * What an inference request goes through, the same for gRPC and HTTP: authenticate the key,
@@ -56,6 +55,8 @@ public final class InferenceEngine {
     long start = System.nanoTime();
     ApiKeyInfo key = authenticate(apiKey);
     String federationId = request.getFederationId();
+    batcher.arrive();
+    boolean scored = false;
     try {
       Federation f = catalog.federation(federationId);
       federationId = f.id();
@@ -68,7 +69,8 @@ public final class InferenceEngine {
             refusal.get().message() + "; retry in " + refusal.get().retryAfterSeconds() + " s",
             refusal.get().retryAfterSeconds());
       }
-      float[] probabilities = score(model, features, rows);
+      scored = true;
+      float[] probabilities = batcher.score(model, features, rows);
       String requestId = UUID.randomUUID().toString();
       usage.answered(requestId, key.getConsumerId(), f.id(), model.version(), rows);
       metrics.inferencePredictions(f.id(), rows);
@@ -77,6 +79,10 @@ public final class InferenceEngine {
     } catch (InferenceException e) {
       metrics.inferenceRequest(federationId, e.code().name(), System.nanoTime() - start);
       throw rejected(key, e);
+    } finally {
+      if (!scored) {
+        batcher.leave();
+      }
     }
   }
 
@@ -99,19 +105,6 @@ public final class InferenceEngine {
         .setRequests(c.requests()).setPredictions(c.predictions()).setRejected(c.rejected())
         .setPredictionsToday(quotas.predictionsToday(key.getKeyId()))
         .setDailyQuota(quotas.policy().dailyPredictions()).build();
-  }
-
-  private float[] score(ServedModel model, float[] features, int rows)
-      throws InferenceException {
-    try {
-      return batcher.submit(model, features, rows).get();
-    } catch (ExecutionException e) {
-      throw new InferenceException(Status.Code.UNAVAILABLE, "unavailable",
-          "the model could not answer: " + e.getCause().getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InferenceException(Status.Code.UNAVAILABLE, "unavailable", "interrupted");
-    }
   }
 
   private static PredictResponse response(Federation f, ServedModel model, float[] p, int rows,

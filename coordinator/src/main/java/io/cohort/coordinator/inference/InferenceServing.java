@@ -18,7 +18,6 @@ import java.time.Clock;
 public final class InferenceServing implements AutoCloseable {
 
   private final ApiKeyStore keys;
-  private final MicroBatcher batcher;
   private final InferenceEngine engine;
   private final ApiKeyGrpcService keyService;
 
@@ -26,7 +25,7 @@ public final class InferenceServing implements AutoCloseable {
   public InferenceServing(Path dataDir, Federations federations, SpoolingEventPublisher publisher,
       CoordinatorMetrics metrics, InferenceSettings settings) {
     this.keys = new ApiKeyStore(dataDir);
-    this.batcher = new MicroBatcher(settings.batchWait(), settings.batchRows(), 1);
+    MicroBatcher batcher = new MicroBatcher(settings.batchWait(), settings.batchRows());
     ModelCatalog catalog = new ModelCatalog(federations, new InferenceSchemas(dataDir),
         settings.maxRecords());
     this.engine = new InferenceEngine(keys, new Quotas(settings.quota(), Clock.systemUTC()),
@@ -53,7 +52,6 @@ public final class InferenceServing implements AutoCloseable {
 
   @Override
   public void close() {
-    batcher.close();
     keys.close();
   }
 }
