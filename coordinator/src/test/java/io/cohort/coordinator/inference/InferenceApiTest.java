@@ -105,6 +105,10 @@ class InferenceApiTest {
     assertThat(r.getPredictions(0).getPredictedClass()).isEqualTo(1);
     assertThat(r.getPredictions(1).getPredictedClass()).isEqualTo(0);
     assertThat(r.getRequestId()).isNotEmpty();
+    assertThat(server.metrics().scrape())
+        .contains("cohort_inference_predictions_total{federation=\"heart\"} 2.0")
+        .contains("cohort_inference_requests_seconds_count{federation=\"heart\",outcome=\"ok\"} 1")
+        .contains("cohort_inference_requests_seconds_bucket{federation=\"heart\",outcome=\"ok\"");
   }
 
   @Test

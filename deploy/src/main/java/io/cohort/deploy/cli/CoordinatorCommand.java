@@ -1,12 +1,16 @@
 package io.cohort.deploy.cli;
 
 import io.cohort.coordinator.federation.Federation;
+import io.cohort.coordinator.inference.InferenceSettings;
+import io.cohort.deploy.UserError;
+import io.cohort.coordinator.keys.QuotaPolicy;
 import io.cohort.coordinator.server.CoordinatorServer;
 import io.cohort.deploy.spec.FederationFile;
 import io.cohort.deploy.spec.SchemaBinding;
 import io.cohort.proto.v1.FederationSpec;
 import io.cohort.proto.v1.FederationState;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -66,10 +70,40 @@ public final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--exit-when-done", description = "Exit once every federation is terminal.")
   boolean exitWhenDone;
 
+  @Option(names = "--inference-batch-wait-us",
+      defaultValue = "${env:COHORT_INFERENCE_BATCH_WAIT_US:-200}",
+      description = "Micro-batching: how long a batch of predictions may wait for requests"
+          + " already on their way, microseconds; 0 = no batching (default ${DEFAULT-VALUE}).")
+  long batchWaitUs;
+
+  @Option(names = "--inference-max-records",
+      defaultValue = "${env:COHORT_INFERENCE_MAX_RECORDS:-1000}",
+      description = "Records per predict request at most (default ${DEFAULT-VALUE}).")
+  int maxRecords;
+
+  @Option(names = "--key-rate-limit", defaultValue = "${env:COHORT_KEY_RATE_LIMIT:-2000}",
+      description = "Requests per second per API key, 0 = none (burst: twice that;"
+          + " default ${DEFAULT-VALUE}).")
+  double keyRateLimit;
+
+  @Option(names = "--key-daily-quota",
+      defaultValue = "${env:COHORT_KEY_DAILY_QUOTA:-10000000}",
+      description = "Predictions per UTC day per API key, 0 = none (default ${DEFAULT-VALUE}).")
+  long keyDailyQuota;
+
   @Override
   public Integer call() throws Exception {
+    InferenceSettings inference;
+    try {
+      inference = new InferenceSettings(Duration.ofNanos(batchWaitUs * 1_000), 512, maxRecords,
+          new QuotaPolicy(keyRateLimit, (int) Math.max(1, Math.min(1_000_000, 2 * keyRateLimit)),
+              keyDailyQuota));
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
     CoordinatorServer server = new CoordinatorServer(new CoordinatorServer.Config(host, port,
-        dataDir, heartbeatMs, maxConcurrentUploads, httpPort, kafka), List.of()).start();
+        dataDir, heartbeatMs, maxConcurrentUploads, httpPort, kafka), List.of(), inference)
+        .start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
