@@ -66,6 +66,11 @@ public final class InferenceBenchCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   long batchWaitUs;
 
+  @Option(names = "--engines", negatable = true, defaultValue = "true",
+      description = "Also time the forward pass alone: plain Java vs a DJL (PyTorch) block"
+          + " (default ${DEFAULT-VALUE}).")
+  boolean engines;
+
   @Override
   public Integer call() throws Exception {
     System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cpus, "
@@ -100,6 +105,10 @@ public final class InferenceBenchCommand implements Callable<Integer> {
       }
     }
     System.out.println();
+    if (engines) {
+      ForwardCost.print(FEATURES);
+      System.out.println();
+    }
     System.out.println("load after: " + loadAverage());
     return 0;
   }
