@@ -53,14 +53,18 @@ public final class ModelCatalog {
 
   /** The version answering a request: the pinned one, or the latest on sale. */
   public ServedModel resolve(Federation f, String pinned) throws InferenceException {
-    List<ModelOffer> offers = offers(f);
-    if (offers.isEmpty()) {
+    if (f.completedRounds() == 0) {
       throw new InferenceException(Status.Code.FAILED_PRECONDITION, "no_model",
           "federation '" + f.id() + "' has no model version on sale yet (no round finished)");
     }
-    String version = offers.get(0).getVersion();
+    // The current version is the last succeeded round's: the latest on sale.
+    String version = f.currentVersion();
     if (!pinned.isEmpty()) {
-      if (offers.stream().noneMatch(o -> o.getVersion().equals(pinned))) {
+      ServedModel known = loaded.get(f.id() + "/" + pinned);
+      if (known != null) {
+        return known;
+      }
+      if (offers(f).stream().noneMatch(o -> o.getVersion().equals(pinned))) {
         throw new InferenceException(Status.Code.NOT_FOUND, "unknown_version",
             "model_version: '" + pinned + "' is not a version of federation '" + f.id()
                 + "' on sale (see ListModels)");

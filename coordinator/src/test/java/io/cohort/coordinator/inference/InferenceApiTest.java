@@ -237,6 +237,18 @@ class InferenceApiTest {
     assertThat(noKey.body()).contains("UNAUTHENTICATED");
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("records[0].features[\\\"age\\\"]: must be a number");
+    HttpResponse<String> notJson = post("{records: [", "Bearer " + key);
+    HttpResponse<String> unknownVersion = post("{\"model_version\": \"ffffffffffffffff\","
+        + " \"records\": [{\"age\": 70, \"sex\": \"m\"}]}", "Bearer " + key);
+    HttpResponse<String> getPredict = http.send(HttpRequest.newBuilder(uri("/v1/predict"))
+        .header("X-API-Key", key).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(notJson.statusCode()).isEqualTo(400);
+    assertThat(notJson.body()).contains("body: not valid JSON");
+    assertThat(unknownVersion.statusCode()).isEqualTo(404);
+    assertThat(unknownVersion.body()).contains("model_version");
+    assertThat(getPredict.statusCode()).isEqualTo(405);
+    assertThat(consumer().getUsage(GetUsageRequest.getDefaultInstance()).getRequests())
+        .isEqualTo(1);
     assertThat(models.statusCode()).isEqualTo(200);
     assertThat(models.body()).contains("\"price_micros_per_1000\":\"1600000\"");
   }
