@@ -61,6 +61,9 @@ public final class InferenceBenchCommand implements Callable<Integer> {
   @Option(names = "--rate", defaultValue = "2000",
       description = "Open-loop request rate per second (default ${DEFAULT-VALUE}).")
   int rate;
+  @Option(names = "--open-seconds", defaultValue = "5",
+      description = "Duration of the open loop (default ${DEFAULT-VALUE}).")
+  double openSeconds;
   @Option(names = "--batch-wait-us", defaultValue = "200",
       description = "Micro-batch wait when batching is on, microseconds (default"
           + " ${DEFAULT-VALUE}).")
@@ -99,9 +102,10 @@ public final class InferenceBenchCommand implements Callable<Integer> {
       System.out.println("| batching | open-loop rate req/s | answered | p50 ms | p99 ms | max ms |");
       System.out.println("|---|---:|---:|---:|---:|---:|");
       for (Bench b : new Bench[] {on, off}) {
-        long[] lat = b.openLoop(rate, 5.0);
+        long[] lat = b.openLoop(rate, openSeconds);
         System.out.printf("| %s | %d | %d | %.3f | %.3f | %.3f |%n", b == on ? "on" : "off",
-            rate, lat.length, pct(lat, 50), pct(lat, 99), lat[lat.length - 1] / 1e6);
+            rate, lat.length, pct(lat, 50), pct(lat, 99),
+            lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6);
       }
     }
     System.out.println();
@@ -247,8 +251,11 @@ public final class InferenceBenchCommand implements Callable<Integer> {
         });
       }
       done.await(60, TimeUnit.SECONDS);
-      Arrays.sort(lat);
-      return lat;
+      // Only answered requests count: refused or unanswered ones are left out (and show as
+      // fewer than rate x seconds answered).
+      long[] answered = Arrays.stream(lat).filter(l -> l > 0 && l != Long.MAX_VALUE).sorted()
+          .toArray();
+      return answered;
     }
 
     @Override
