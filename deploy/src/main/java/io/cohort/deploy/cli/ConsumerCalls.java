@@ -5,7 +5,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +20,9 @@ final class ConsumerCalls implements AutoCloseable {
   private final String target;
   private final ManagedChannel channel;
 
-  ConsumerCalls(String target) {
+  ConsumerCalls(String target, ManagedChannel channel) {
     this.target = target;
-    this.channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    this.channel = channel;
   }
 
   ManagedChannel channel() {

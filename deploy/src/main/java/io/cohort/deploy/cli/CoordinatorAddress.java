@@ -2,6 +2,8 @@ package io.cohort.deploy.cli;
 
 import io.cohort.edge.cli.CredentialsOptions;
 import io.cohort.model.identity.Role;
+import io.cohort.model.identity.TlsChannels;
+import io.grpc.ManagedChannel;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,6 +22,12 @@ final class CoordinatorAddress {
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
+
+  /** A channel with the operator certificate (plaintext when {@code --insecure}). */
+  ManagedChannel channel() {
+    return TlsChannels.forTarget(coordinator, security.load(Role.OPERATOR,
+        command.commandLine().getErr())).build();
+  }
 
   OperatorClient connect() {
     return new OperatorClient(coordinator, security.load(Role.OPERATOR,

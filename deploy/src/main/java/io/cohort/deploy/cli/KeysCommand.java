@@ -54,7 +54,7 @@ public final class KeysCommand implements Runnable {
         case "subscription" -> ApiPlan.SUBSCRIPTION_PLAN;
         default -> throw new UserError("--plan: use payg or subscription, got '" + plan + "'");
       };
-      try (ConsumerCalls calls = new ConsumerCalls(at.coordinator)) {
+      try (ConsumerCalls calls = new ConsumerCalls(at.coordinator, at.channel())) {
         var stub = calls.prepare(ApiKeyServiceGrpc.newBlockingStub(calls.channel()), null);
         CreateApiKeyResponse r = calls.call(() -> stub.createApiKey(CreateApiKeyRequest
             .newBuilder().setConsumerId(consumer).setPlan(p).setPublicBenefit(publicBenefit)
@@ -78,7 +78,7 @@ public final class KeysCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (ConsumerCalls calls = new ConsumerCalls(at.coordinator)) {
+      try (ConsumerCalls calls = new ConsumerCalls(at.coordinator, at.channel())) {
         var stub = calls.prepare(ApiKeyServiceGrpc.newBlockingStub(calls.channel()), null);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%-12s  %-20s  %-12s  %-24s  %s%n", "KEY ID", "CONSUMER", "PLAN", "CREATED",
@@ -106,7 +106,7 @@ public final class KeysCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (ConsumerCalls calls = new ConsumerCalls(at.coordinator)) {
+      try (ConsumerCalls calls = new ConsumerCalls(at.coordinator, at.channel())) {
         var stub = calls.prepare(ApiKeyServiceGrpc.newBlockingStub(calls.channel()), null);
         ApiKeyInfo k = calls.call(() -> stub.revokeApiKey(RevokeApiKeyRequest.newBuilder()
             .setKeyId(keyId).build()));

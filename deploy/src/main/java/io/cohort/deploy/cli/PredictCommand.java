@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
         + " objects or {\"records\": [...]}) and prints each record's class probabilities.")
 public final class PredictCommand implements Callable<Integer> {
 
-  @Mixin CoordinatorAddress at;
+  @Mixin ConsumerAddress at;
   @Option(names = "--key", required = true, defaultValue = "${env:COHORT_API_KEY}",
       description = "API key (env COHORT_API_KEY).")
   String key;
@@ -55,7 +55,7 @@ public final class PredictCommand implements Callable<Integer> {
     if (federation != null) {
       request.setFederationId(federation);
     }
-    try (ConsumerCalls calls = new ConsumerCalls(at.coordinator)) {
+    try (ConsumerCalls calls = new ConsumerCalls(at.coordinator, at.channel())) {
       var stub = calls.prepare(InferenceServiceGrpc.newBlockingStub(calls.channel()), key);
       PredictResponse r = calls.call(() -> stub.predict(request.build()));
       print(spec.commandLine().getOut(), r);

@@ -24,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Shows the consumer's usage and, with --kafka, its bill from the ledger.")
 public final class UsageCommand implements Callable<Integer> {
 
-  @Mixin CoordinatorAddress at;
+  @Mixin ConsumerAddress at;
   @Option(names = "--key", required = true, defaultValue = "${env:COHORT_API_KEY}",
       description = "API key (env COHORT_API_KEY).")
   String key;
@@ -37,7 +37,7 @@ public final class UsageCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ConsumerUsage u;
-    try (ConsumerCalls calls = new ConsumerCalls(at.coordinator)) {
+    try (ConsumerCalls calls = new ConsumerCalls(at.coordinator, at.channel())) {
       var stub = calls.prepare(InferenceServiceGrpc.newBlockingStub(calls.channel()), key);
       u = calls.call(() -> stub.getUsage(GetUsageRequest.getDefaultInstance()));
     }

@@ -185,7 +185,9 @@ public final class DemoCommand implements Callable<Integer> {
       console.summary(federation, rounds);
       DemoConsumers consumers = null;
       if (federation.state() == FederationState.COMPLETED && consumerRequests > 0) {
-        consumers = new DemoConsumers().run(server.target(), consumerRequests, System.out);
+        consumers = new DemoConsumers().run(
+            DemoSecurity.operatorChannel(security, server.target()),
+            DemoSecurity.consumerChannel(security, server.target()), consumerRequests, System.out);
         if (marketplace != null && !consumers.awaitBilled(marketplace.bootstrapServers(),
             Duration.ofSeconds(60))) {
           System.out.println("billing has not booked all usage within 60 s; the billing"

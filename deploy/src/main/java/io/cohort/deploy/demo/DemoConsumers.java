@@ -18,7 +18,6 @@ import io.cohort.proto.v1.PredictRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -43,14 +42,17 @@ final class DemoConsumers {
 
   private final Map<String, long[]> counts = new LinkedHashMap<>();
 
-  /** Runs the consumers against the coordinator at {@code target}; {@code requests} each. */
-  DemoConsumers run(String target, int requests, PrintStream out) {
-    ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+  /**
+   * Runs the consumers, {@code requests} each: keys are created on {@code operator} (a channel
+   * with the operator's certificate), queries go over {@code consumer} (API key only).
+   */
+  DemoConsumers run(ManagedChannel operator, ManagedChannel channel, int requests,
+      PrintStream out) {
     try {
       Random random = new Random(42);
       for (Map.Entry<String, ApiPlan> c : CONSUMERS.entrySet().stream()
           .sorted(Map.Entry.comparingByKey()).toList()) {
-        String key = ApiKeyServiceGrpc.newBlockingStub(channel).createApiKey(CreateApiKeyRequest
+        String key = ApiKeyServiceGrpc.newBlockingStub(operator).createApiKey(CreateApiKeyRequest
             .newBuilder().setConsumerId(c.getKey()).setPlan(c.getValue()).build()).getApiKey();
         Metadata m = new Metadata();
         m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
@@ -85,6 +87,7 @@ final class DemoConsumers {
       }
     } finally {
       channel.shutdownNow();
+      operator.shutdownNow();
     }
     return this;
   }

@@ -1,5 +1,8 @@
 package io.cohort.deploy.demo;
 
+import io.cohort.model.identity.Credentials;
+import io.cohort.model.identity.TlsChannels;
+import io.grpc.ManagedChannel;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cohort.coordinator.audit.AuditLog;
@@ -42,6 +45,18 @@ final class DemoSecurity {
 
   Path bundle(String id) {
     return pki.bundle(id);
+  }
+
+  /** A channel as the demo operator (mutual TLS), e.g. to create the consumers' API keys. */
+  static ManagedChannel operatorChannel(DemoSecurity security, String target) {
+    return TlsChannels.forTarget(target, security == null ? null
+        : Credentials.read(security.bundle(OPERATOR))).build();
+  }
+
+  /** A channel as a consumer: TLS checking the coordinator against the demo CA, no certificate. */
+  static ManagedChannel consumerChannel(DemoSecurity security, String target) {
+    return security == null ? TlsChannels.forTarget(target, null).build()
+        : TlsChannels.serverTls(target, security.pki.caCertificate()).build();
   }
 
   String caFingerprint() {

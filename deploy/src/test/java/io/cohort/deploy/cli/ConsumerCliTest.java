@@ -3,6 +3,7 @@ package io.cohort.deploy.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cohort.deploy.SimulatedFederation;
+import io.cohort.model.identity.ProvisionDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +27,8 @@ class ConsumerCliTest {
   static void runOneRound() throws Exception {
     sim = new SimulatedFederation(dir, "sim", 1, List.of(
         new SimulatedFederation.Site("alpha", 120, 0, 0),
-        new SimulatedFederation.Site("beta", 80, 0, 0)));
+        new SimulatedFederation.Site("beta", 80, 0, 0)),
+        new ProvisionDirectory(dir.resolve("pki")));
     sim.federation().start();
     assertThat(sim.server().federations().awaitTerminal("sim", 60_000)).isTrue();
   }
@@ -36,11 +38,17 @@ class ConsumerCliTest {
     sim.close();
   }
 
+  /** A consumer or operator command against the simulated federation, over TLS. */
   static OperatorCliTest.Result atSim(String... args) {
-    String[] all = new String[args.length + 2];
+    boolean operator = args[0].equals("keys");
+    String[] all = new String[args.length + 4];
     System.arraycopy(args, 0, all, 0, args.length);
     all[args.length] = "--coordinator";
     all[args.length + 1] = sim.target();
+    // operators show their certificate; consumers only check the coordinator's against the CA
+    all[args.length + 2] = operator ? "--credentials" : "--ca";
+    all[args.length + 3] = operator ? sim.pki().bundle(SimulatedFederation.OPERATOR).toString()
+        : sim.pki().caFile().toString();
     return OperatorCliTest.cohort(all);
   }
 
@@ -123,5 +131,17 @@ class ConsumerCliTest {
         csv.toString()), "UNAUTHENTICATED: API key is unknown or revoked");
     OperatorCliTest.assertRefused(atSim("keys", "revoke", "000000000000"),
         "no API key '000000000000'");
+  }
+
+  @Test
+  void consumersNeedTheCaOrAnExplicitInsecureAndKeysNeedAnOperator() throws Exception {
+    Path csv = dir.resolve("ca.csv");
+    Files.writeString(csv, header() + "\n" + row(1) + "\n");
+
+    OperatorCliTest.assertRefused(OperatorCliTest.cohort("predict", "--key", "ck_x", "--input",
+        csv.toString(), "--coordinator", sim.target()), "no CA certificate: pass --ca FILE");
+    OperatorCliTest.assertRefused(OperatorCliTest.cohort("keys", "list", "--coordinator",
+        sim.target(), "--credentials", sim.pki().bundle("alpha").toString()),
+        "needs a certificate of role operator");
   }
 }
