@@ -73,18 +73,23 @@ public final class ConfigOption {
 
   private static void refuseUnknownKeys(ConfigFile file, ParseResult parsed) {
     List<CommandLine> chain = parsed.asCommandLineList();
-    CommandSpec leaf = chain.get(chain.size() - 1).getCommandSpec();
-    Set<String> keys = new HashSet<>();
-    for (OptionSpec o : leaf.options()) {
-      keys.add(SettingName.of(o).key());
-    }
-    Set<String> commands = new HashSet<>(chain.get(0).getSubcommands().keySet());
-    List<String> unknown = file.unknownKeys(leaf.name(), keys, commands);
+    CommandLine leaf = chain.get(chain.size() - 1);
+    List<String> unknown = unknownKeys(file, leaf, chain.get(0));
     if (!unknown.isEmpty()) {
-      throw new CommandLine.ParameterException(chain.get(chain.size() - 1), "--config: "
-          + file.path() + ": " + leaf.qualifiedName() + " has no setting "
+      throw new CommandLine.ParameterException(leaf, "--config: " + file.path() + ": "
+          + leaf.getCommandSpec().qualifiedName() + " has no setting "
           + String.join(", ", unknown));
     }
+  }
+
+  /** Keys of {@code file} that name no option of {@code command} (a subcommand of root). */
+  public static List<String> unknownKeys(ConfigFile file, CommandLine command, CommandLine root) {
+    Set<String> keys = new HashSet<>();
+    for (OptionSpec o : command.getCommandSpec().options()) {
+      keys.add(SettingName.of(o).key());
+    }
+    return file.unknownKeys(command.getCommandSpec().name(), keys,
+        new HashSet<>(root.getSubcommands().keySet()));
   }
 
   /** The annotation's default as written, {@code ${env:...}} unresolved (null when none). */
