@@ -86,7 +86,9 @@ public final class ConfigOption {
   public static List<String> unknownKeys(ConfigFile file, CommandLine command, CommandLine root) {
     Set<String> keys = new HashSet<>();
     for (OptionSpec o : command.getCommandSpec().options()) {
-      keys.add(SettingName.of(o).key());
+      if (SettingName.configurable(o)) {
+        keys.add(SettingName.of(o).key());
+      }
     }
     return file.unknownKeys(command.getCommandSpec().name(), keys,
         new HashSet<>(root.getSubcommands().keySet()));

@@ -33,7 +33,8 @@ public final class ConfigReference {
         .append(" given by `--config FILE` (or `COHORT_CONFIG`), e.g. `http-port: 7401`. A key may")
         .append(" also sit in a section named after the subcommand (`coordinator:` then `port: 7400`")
         .append(" indented), which wins over a top-level key; top-level keys the command does not")
-        .append(" have are refused.\n\n")
+        .append(" have are refused. Options in a group of alternatives (client's `--data`/`--schema`")
+        .append(" or `--simulate-*`) are flags only.\n\n")
         .append("Precedence, highest first: flag, `COHORT_<NAME>`, the option's second variable,")
         .append(" config file, built-in default. Durations are ISO-8601 (`PT30S`).\n");
     walk(root, md);
@@ -77,7 +78,7 @@ public final class ConfigReference {
     SettingName.legacyEnv(raw).filter(e -> !envs.contains(e)).ifPresent(envs::add);
     String fallback = SettingName.builtInDefault(raw);
     String shown = fallback != null ? "`" + fallback + "`"
-        : o.required() ? "required" : isFlag(o) ? "`false`" : "none";
+        : o.required() && o.group() == null ? "required" : isFlag(o) ? "`false`" : "none";
     String flags = Arrays.stream(o.names()).map(n -> "`" + n + "`")
         .collect(Collectors.joining(", "));
     if (o.arity().max() > 0 && !isFlag(o)) {
@@ -86,9 +87,14 @@ public final class ConfigReference {
     String meaning = String.join(" ", o.description())
         .replace("${DEFAULT-VALUE}", fallback == null ? "none" : fallback)
         .replace("${COMPLETION-CANDIDATES}", candidates(o));
-    return "| " + flags + " | " + envs.stream().map(e -> "`" + e + "`")
-        .collect(Collectors.joining(", ")) + " | " + (config ? "" : "`" + name.key() + "`")
-        + " | " + shown + " | " + cell(meaning) + " |";
+    String env = envs.stream().map(e -> "`" + e + "`").collect(Collectors.joining(", "));
+    String key = config ? "" : "`" + name.key() + "`";
+    if (!SettingName.configurable(o)) {
+      env = "flag only";
+      key = "flag only";
+    }
+    return "| " + flags + " | " + env + " | " + key + " | " + shown + " | " + cell(meaning)
+        + " |";
   }
 
   private static boolean isFlag(OptionSpec o) {

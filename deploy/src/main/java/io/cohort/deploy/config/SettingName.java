@@ -24,6 +24,15 @@ public record SettingName(String flag, String key, String env) {
   }
 
   /**
+   * Whether the option can come from the environment or a config file. Options inside picocli
+   * argument groups (client's --data/--schema or --simulate-*) cannot: picocli decides which
+   * group was chosen from the flags alone, so they are flags only.
+   */
+  public static boolean configurable(OptionSpec option) {
+    return option.group() == null && !option.usageHelp() && !option.versionHelp();
+  }
+
+  /**
    * The environment variable an option's own annotation reads, when it differs from the derived
    * one (older options such as {@code --node} read {@code COHORT_NODE_ID}); both are honoured.
    */

@@ -23,7 +23,7 @@ public final class SettingsDefaults implements IDefaultValueProvider {
 
   @Override
   public String defaultValue(ArgSpec arg) {
-    if (!(arg instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()
+    if (!(arg instanceof OptionSpec option) || !SettingName.configurable(option)
         || option.longestName().equals(ConfigOption.FLAG)) {
       return null;
     }

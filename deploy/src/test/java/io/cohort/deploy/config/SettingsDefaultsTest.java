@@ -76,6 +76,18 @@ class SettingsDefaultsTest {
   }
 
   @Test
+  void optionOfAGroupOfAlternativesIsRefusedInAConfigFileInsteadOfIgnored() throws Exception {
+    Path file = dir.resolve("client.yaml");
+    Files.writeString(file, "node: hungary\ndata: hungary.csv\n");
+    String[] args = {"client", "--config", file.toString(), "--data", "a.csv", "--schema", "s"};
+    CommandLine cli = ConfigOption.install(CohortMain.commandLine(), args, Map.of());
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    cli.setErr(new PrintWriter(err, true));
+    assertThat(cli.execute(args)).isEqualTo(2);
+    assertThat(err.toString()).contains("has no setting data");
+  }
+
+  @Test
   void unknownKeyIsRefusedWithItsNameAndNothingRuns() throws Exception {
     Path file = config("port: 7500\nhttp-prot: 1\n");
     String[] args = {"coordinator", "--config", file.toString(), "--data-dir",

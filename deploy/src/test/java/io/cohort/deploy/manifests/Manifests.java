@@ -114,6 +114,9 @@ final class Manifests {
   static Set<String> envVars(CommandLine command) {
     Set<String> vars = new HashSet<>(LAUNCHER_ENV);
     for (OptionSpec o : command.getCommandSpec().options()) {
+      if (!SettingName.configurable(o)) {
+        continue;
+      }
       vars.add(SettingName.of(o).env());
       if (o.userObject() instanceof java.lang.reflect.Field f
           && f.getAnnotation(CommandLine.Option.class) != null) {
