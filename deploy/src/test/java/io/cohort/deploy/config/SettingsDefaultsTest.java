@@ -64,11 +64,25 @@ class SettingsDefaultsTest {
     assertThat((String) value(cli, args, "client", "--node")).isEqualTo("cleveland");
   }
 
+  /** A client command line with a config file of {@code yaml} installed. */
+  private String[] clientWithConfig(String yaml) throws Exception {
+    Path file = dir.resolve("client.yaml");
+    Files.writeString(file, yaml);
+    return new String[] {"client", "--config", file.toString(), "--data", "a.csv", "--schema",
+        "s"};
+  }
+
+  /** Runs {@code args} and returns the exit code and what went to standard error. */
+  private static String execute(String[] args) {
+    CommandLine cli = ConfigOption.install(CohortMain.commandLine(), args, Map.of());
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args) + " " + err;
+  }
+
   @Test
   void requiredOptionCanComeFromTheConfigFile() throws Exception {
-    Path file = dir.resolve("client.yaml");
-    Files.writeString(file, "node: hungary\ncoordinator: coordinator:7400\n");
-    String[] args = {"client", "--config", file.toString(), "--data", "a.csv", "--schema", "s"};
+    String[] args = clientWithConfig("node: hungary\ncoordinator: coordinator:7400\n");
     CommandLine cli = ConfigOption.install(CohortMain.commandLine(), args, Map.of());
     assertThat((String) value(cli, args, "client", "--node")).isEqualTo("hungary");
     assertThat((String) value(cli, args, "client", "--coordinator"))
@@ -77,14 +91,8 @@ class SettingsDefaultsTest {
 
   @Test
   void optionOfAGroupOfAlternativesIsRefusedInAConfigFileInsteadOfIgnored() throws Exception {
-    Path file = dir.resolve("client.yaml");
-    Files.writeString(file, "node: hungary\ndata: hungary.csv\n");
-    String[] args = {"client", "--config", file.toString(), "--data", "a.csv", "--schema", "s"};
-    CommandLine cli = ConfigOption.install(CohortMain.commandLine(), args, Map.of());
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    cli.setErr(new PrintWriter(err, true));
-    assertThat(cli.execute(args)).isEqualTo(2);
-    assertThat(err.toString()).contains("has no setting data");
+    assertThat(execute(clientWithConfig("node: hungary\ndata: hungary.csv\n")))
+        .startsWith("2 ").contains("has no setting data");
   }
 
   @Test
@@ -92,12 +100,8 @@ class SettingsDefaultsTest {
     Path file = config("port: 7500\nhttp-prot: 1\n");
     String[] args = {"coordinator", "--config", file.toString(), "--data-dir",
         dir.resolve("never-created").toString()};
-    CommandLine cli = ConfigOption.install(CohortMain.commandLine(), args, Map.of());
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("has no setting http-prot").doesNotContain("port,");
+    assertThat(execute(args)).startsWith("2 ").contains("has no setting http-prot")
+        .doesNotContain("port,");
     assertThat(dir.resolve("never-created")).doesNotExist();
   }
 
