@@ -168,7 +168,17 @@ class KubernetesManifestsTest {
             .resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path).isEqualTo(200);
       }
+      // The image's HEALTHCHECK script against the same server: healthy, and not for a 404.
+      String port = String.valueOf(URI.create(base).getPort());
+      assertThat(probe(port, liveness)).isZero();
+      assertThat(probe(port, "/no-such-path")).isNotZero();
     }
+  }
+
+  private static int probe(String port, String path) throws Exception {
+    Process p = new ProcessBuilder("bash", Manifests.ROOT.resolve("deploy/docker/http-probe")
+        .toString(), port, path).inheritIO().start();
+    return p.waitFor();
   }
 
   @Test
