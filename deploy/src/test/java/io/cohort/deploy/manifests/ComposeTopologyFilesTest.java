@@ -166,6 +166,8 @@ class ComposeTopologyFilesTest {
     assertThat(kafka.path("image").asText()).startsWith("apache/kafka:");
     JsonNode env = kafka.path("environment");
     assertThat(env.path("KAFKA_PROCESS_ROLES").asText()).isEqualTo("broker,controller");
+    assertThat(Manifests.strings(kafka.path("volumes")))
+        .contains("kafka-data:" + env.path("KAFKA_LOG_DIRS").asText());
     String advertised = env.path("KAFKA_ADVERTISED_LISTENERS").asText()
         .replace("PLAINTEXT://", "");
     for (String service : List.of("coordinator", "billing")) {
