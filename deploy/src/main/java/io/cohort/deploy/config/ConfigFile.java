@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * A process's settings file ({@code --config FILE} or {@code COHORT_CONFIG}): YAML whose keys are
@@ -92,8 +93,8 @@ public final class ConfigFile {
   }
 
   /** Keys that name no setting of {@code command} (typos), for a precise refusal. */
-  public List<String> unknownKeys(String command, java.util.Set<String> knownKeys,
-      java.util.Set<String> commandNames) {
+  public List<String> unknownKeys(String command, Set<String> knownKeys,
+      Set<String> commandNames) {
     List<String> unknown = new ArrayList<>();
     for (String k : values.keySet()) {
       int dot = k.indexOf('.');

@@ -1,6 +1,5 @@
 package io.cohort.deploy.config;
 
-import io.cohort.deploy.UserError;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.HashSet;
