@@ -4,12 +4,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.server.CoordinatorServer;
+import io.cohort.coordinator.security.TlsSettings;
 import io.cohort.edge.session.ClientListener;
 import io.cohort.edge.session.EdgeClient;
 import io.cohort.edge.task.ConstantUpdateWork;
 import io.cohort.edge.task.LocalWork;
 import io.cohort.edge.task.TrainOutcome;
 import io.cohort.edge.training.ProgressListener;
+import io.cohort.model.identity.Credentials;
+import io.cohort.model.identity.ProvisionDirectory;
 import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.proto.v1.Capabilities;
 import io.cohort.proto.v1.DatasetSummary;
@@ -39,17 +42,34 @@ public final class SimulatedFederation implements AutoCloseable {
   /** One simulated site. */
   public record Site(String id, long samples, long computeMillis, double epsilonBudget) {}
 
+  /** The operator certificate of a federation simulated over mutual TLS. */
+  public static final String OPERATOR = "ops";
+
   private final Path dir;
   private final String federationId;
+  private final ProvisionDirectory pki;
   private CoordinatorServer server;
   private Federation federation;
   private final List<EdgeClient> clients = new ArrayList<>();
 
   public SimulatedFederation(Path dir, String federationId, int rounds, List<Site> sites) {
+    this(dir, federationId, rounds, sites, null);
+  }
+
+  /**
+   * As above; with {@code pki} the coordinator, each site and operator {@value #OPERATOR} get
+   * certificates there and every connection is mutual TLS.
+   */
+  public SimulatedFederation(Path dir, String federationId, int rounds, List<Site> sites,
+      ProvisionDirectory pki) {
     this.dir = dir;
     this.federationId = federationId;
-    server = new CoordinatorServer(new CoordinatorServer.Config("127.0.0.1", 0, dir, 500, 4, 0),
-        List.of()).start();
+    this.pki = pki;
+    if (pki != null) {
+      pki.provision(List.of("127.0.0.1"), sites.stream().map(Site::id).toList(),
+          List.of(OPERATOR), 30);
+    }
+    server = new CoordinatorServer(config(0, 0), List.of()).start();
     federation = server.federations().create(FederationSpec.newBuilder()
         .setFederationId(federationId).setModel(MODEL).setSchemaFingerprint("simulated")
         .setRounds(rounds).setMinNodes(sites.size()).setQuorum(sites.size())
@@ -57,7 +77,8 @@ public final class SimulatedFederation implements AutoCloseable {
         .setStrategy("fedavg").setSeed(11).build());
     for (Site s : sites) {
       EdgeClient c = new EdgeClient(new EdgeClient.Config(server.target(), federationId, s.id(),
-          100, 1_000), DatasetSummary.newBuilder().setTrainExamples(s.samples())
+          100, 1_000, pki == null ? null : Credentials.read(pki.bundle(s.id()))),
+          DatasetSummary.newBuilder().setTrainExamples(s.samples())
           .setEvalExamples(s.samples() / 4).setSchemaFingerprint("simulated").setInputFeatures(3)
           .build(), Capabilities.newBuilder().setDevice("cpu")
           .setDifferentialPrivacy(s.epsilonBudget() > 0).setEpsilonBudget(s.epsilonBudget())
@@ -67,6 +88,16 @@ public final class SimulatedFederation implements AutoCloseable {
     }
     await().atMost(Duration.ofSeconds(20))
         .until(() -> federation.nodes().connected().size() == sites.size());
+  }
+
+  private CoordinatorServer.Config config(int port, int httpPort) {
+    var c = new CoordinatorServer.Config("127.0.0.1", port, dir, 500, 4, httpPort);
+    return pki == null ? c : c.withTls(TlsSettings.fromBundle(pki.bundle("coordinator")));
+  }
+
+  /** The provisioning directory of a federation over mutual TLS. */
+  public ProvisionDirectory pki() {
+    return pki;
   }
 
   public CoordinatorServer server() {
@@ -90,8 +121,7 @@ public final class SimulatedFederation implements AutoCloseable {
 
   /** Starts the coordinator again on the same ports and data directory. */
   public void restartCoordinator(int[] ports) {
-    server = new CoordinatorServer(new CoordinatorServer.Config("127.0.0.1", ports[0], dir, 500,
-        4, ports[1]), List.of()).start();
+    server = new CoordinatorServer(config(ports[0], ports[1]), List.of()).start();
     federation = server.federations().get(federationId).orElseThrow();
   }
 

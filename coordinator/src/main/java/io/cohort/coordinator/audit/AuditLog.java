@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuditLog implements AutoCloseable {
 
-  /** The caller identity of operator calls until mutual TLS identifies callers. */
+  /** The actor of operator calls without a certificate (dashboard, plaintext coordinators). */
   public static final String OPERATOR = "operator";
   public static final int KEPT_IN_MEMORY = 10_000;
   public static final int DEFAULT_LIMIT = 100;

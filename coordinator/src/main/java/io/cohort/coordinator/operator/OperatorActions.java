@@ -1,6 +1,7 @@
 package io.cohort.coordinator.operator;
 
 import io.cohort.coordinator.audit.AuditLog;
+import io.cohort.coordinator.security.Caller;
 import io.cohort.coordinator.federation.DuplicateFederationException;
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.federation.FederationStateException;
@@ -85,7 +86,7 @@ public final class OperatorActions {
 
   private Federation audited(String action, String federationId, String peer,
       Supplier<Federation> call) {
-    var event = AuditLog.event(AuditLog.OPERATOR, action, federationId, peer);
+    var event = AuditLog.event(Caller.actorOr(AuditLog.OPERATOR), action, federationId, peer);
     StatusRuntimeException refusal;
     try {
       Federation f = call.get();

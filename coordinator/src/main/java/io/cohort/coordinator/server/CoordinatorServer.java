@@ -10,6 +10,9 @@ import io.cohort.coordinator.metrics.CoordinatorMetrics;
 import io.cohort.coordinator.metrics.GrpcTrafficMetrics;
 import io.cohort.coordinator.market.MarketEvents;
 import io.cohort.coordinator.operator.OperatorGrpcService;
+import io.cohort.coordinator.security.CallerAuthorization;
+import io.cohort.coordinator.security.ServerTls;
+import io.cohort.coordinator.security.TlsSettings;
 import io.cohort.coordinator.transfer.FederationGrpcService;
 import io.cohort.coordinator.web.WebServer;
 import io.cohort.proto.v1.Heartbeat;
@@ -49,9 +52,17 @@ public final class CoordinatorServer implements AutoCloseable {
    *
    * @param httpPort port of the dashboard, JSON API and metrics on {@code host}: 0 for a free
    *     one, {@link #NO_HTTP} for none
+   * @param tls mutual TLS for the gRPC port; null serves plaintext (an explicit insecure choice:
+   *     tests of other features and {@code --insecure})
    */
   public record Config(String host, int port, Path dataDir, long heartbeatIntervalMs,
-      int maxConcurrentUploads, int httpPort, String kafkaBootstrap) {
+      int maxConcurrentUploads, int httpPort, String kafkaBootstrap, TlsSettings tls) {
+
+    public Config(String host, int port, Path dataDir, long heartbeatIntervalMs,
+        int maxConcurrentUploads, int httpPort, String kafkaBootstrap) {
+      this(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads, httpPort,
+          kafkaBootstrap, null);
+    }
 
     /** A coordinator without the HTTP port (tests of the gRPC surface). */
     public Config(String host, int port, Path dataDir, long heartbeatIntervalMs,
@@ -71,17 +82,23 @@ public final class CoordinatorServer implements AutoCloseable {
     /** The same settings, publishing market events to this Kafka cluster. */
     public Config withKafka(String bootstrap) {
       return new Config(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads,
-          httpPort, bootstrap);
+          httpPort, bootstrap, tls);
     }
 
     public Config withPort(int p) {
       return new Config(host, p, dataDir, heartbeatIntervalMs, maxConcurrentUploads, httpPort,
-          kafkaBootstrap);
+          kafkaBootstrap, tls);
     }
 
     public Config withHttpPort(int p) {
       return new Config(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads, p,
-          kafkaBootstrap);
+          kafkaBootstrap, tls);
+    }
+
+    /** The same settings, serving gRPC with mutual TLS. */
+    public Config withTls(TlsSettings t) {
+      return new Config(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads, httpPort,
+          kafkaBootstrap, t);
     }
   }
 
@@ -101,12 +118,14 @@ public final class CoordinatorServer implements AutoCloseable {
       });
 
   private final SpoolingEventPublisher publisher;
+  private final ServerTls tls;
 
   public CoordinatorServer(Config config, List<FederationListener> listeners) {
     this.config = config;
     this.metrics = config.httpPort() == NO_HTTP ? CoordinatorMetrics.disabled()
         : CoordinatorMetrics.prometheus();
     this.audit = new AuditLog(config.dataDir().resolve("audit.log"));
+    this.tls = config.tls() == null ? null : serverTls(config.tls(), audit);
     this.web = config.httpPort() == NO_HTTP ? null : new WebServer(config.host(),
         config.httpPort(), audit, metrics, () -> ready);
     List<FederationListener> all = new ArrayList<>(listeners);
@@ -128,7 +147,15 @@ public final class CoordinatorServer implements AutoCloseable {
     if (market != null) {
       market.attach(federations);
     }
-    this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(
+        new InetSocketAddress(config.host(), config.port()));
+    if (tls != null) {
+      builder.sslContext(tls.context())
+          .intercept(new CallerAuthorization(tls.revocations(), audit));
+    } else {
+      log.warn("coordinator gRPC is PLAINTEXT: callers are not authenticated (insecure)");
+    }
+    this.server = builder
         .addService(new FederationGrpcService(federations, config.heartbeatIntervalMs(),
             config.maxConcurrentUploads(), new NodeEvents(audit, metrics)))
         .addService(new OperatorGrpcService(federations, audit))
@@ -140,6 +167,15 @@ public final class CoordinatorServer implements AutoCloseable {
         .permitKeepAliveTime(5, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .build();
+  }
+
+  private static ServerTls serverTls(TlsSettings settings, AuditLog audit) {
+    try {
+      return new ServerTls(settings, audit);
+    } catch (RuntimeException e) {
+      audit.close();
+      throw e;
+    }
   }
 
   public CoordinatorServer start() {
@@ -199,6 +235,11 @@ public final class CoordinatorServer implements AutoCloseable {
 
   public Optional<Integer> httpPort() {
     return Optional.ofNullable(web).map(WebServer::port);
+  }
+
+  /** The coordinator's TLS (certificate, CA, revocation list); empty when plaintext. */
+  public Optional<ServerTls> tls() {
+    return Optional.ofNullable(tls);
   }
 
   public CoordinatorMetrics metrics() {

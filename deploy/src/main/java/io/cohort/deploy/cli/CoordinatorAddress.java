@@ -1,16 +1,28 @@
 package io.cohort.deploy.cli;
 
+import io.cohort.edge.cli.CredentialsOptions;
+import io.cohort.model.identity.Role;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Where the operator commands find the coordinator. */
+/** Where the operator commands find the coordinator, and the operator certificate they show. */
 final class CoordinatorAddress {
 
   @Option(names = "--coordinator", defaultValue = "${env:COHORT_COORDINATOR:-127.0.0.1:7400}",
       description = "Coordinator gRPC address host:port (env COHORT_COORDINATOR, default"
-          + " ${DEFAULT-VALUE}). Calls are identified as \"operator\" until mutual TLS lands.")
+          + " ${DEFAULT-VALUE}).")
   String coordinator;
 
+  @Mixin
+  CredentialsOptions security;
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
   OperatorClient connect() {
-    return new OperatorClient(coordinator);
+    return new OperatorClient(coordinator, security.load(Role.OPERATOR,
+        command.commandLine().getErr()));
   }
 }

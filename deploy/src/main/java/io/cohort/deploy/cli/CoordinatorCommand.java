@@ -2,8 +2,11 @@ package io.cohort.deploy.cli;
 
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.server.CoordinatorServer;
+import io.cohort.coordinator.security.TlsSettings;
 import io.cohort.deploy.spec.FederationFile;
 import io.cohort.deploy.spec.SchemaBinding;
+import io.cohort.edge.cli.CredentialsOptions;
+import io.cohort.model.identity.Pem;
 import io.cohort.proto.v1.FederationSpec;
 import io.cohort.proto.v1.FederationState;
 import java.nio.file.Path;
@@ -11,7 +14,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code cohort coordinator}: runs a coordinator until interrupted. */
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
@@ -63,20 +69,35 @@ public final class CoordinatorCommand implements Callable<Integer> {
           + " to (env COHORT_KAFKA; events are spooled on disk while Kafka is unreachable).")
   String kafka;
 
+  @Mixin
+  CredentialsOptions security;
+
+  @Option(names = "--crl", defaultValue = "${env:COHORT_CRL}", paramLabel = "FILE",
+      description = "Certificate revocation list from 'cohort provision', re-read when it"
+          + " changes (env COHORT_CRL; default: crl.pem beside --credentials).")
+  Path crl;
+
+  @Spec
+  CommandSpec command;
+
   @Option(names = "--exit-when-done", description = "Exit once every federation is terminal.")
   boolean exitWhenDone;
 
   @Override
   public Integer call() throws Exception {
+    Path bundle = security.bundle(command.commandLine().getErr());
+    TlsSettings tls = bundle == null ? null : crl == null ? TlsSettings.fromBundle(bundle)
+        : new TlsSettings(bundle, crl);
     CoordinatorServer server = new CoordinatorServer(new CoordinatorServer.Config(host, port,
-        dataDir, heartbeatMs, maxConcurrentUploads, httpPort, kafka), List.of()).start();
+        dataDir, heartbeatMs, maxConcurrentUploads, httpPort, kafka, tls), List.of()).start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       stopped.countDown();
     }));
     System.out.println("coordinator listening on " + server.target() + " (data: "
-        + dataDir.toAbsolutePath() + ")");
+        + dataDir.toAbsolutePath() + ", " + (tls == null ? "PLAINTEXT" : "mutual TLS, CA "
+        + Pem.fingerprint(server.tls().orElseThrow().credentials().ca())) + ")");
     server.dashboardUrl().ifPresent(url -> System.out.println("dashboard: " + url
         + " (metrics: " + url + "metrics)"));
     if (spec != null) {

@@ -1,13 +1,14 @@
 package io.cohort.deploy.cli;
 
 import io.cohort.deploy.UserError;
+import io.cohort.model.identity.Credentials;
+import io.cohort.model.identity.TlsChannels;
 import io.cohort.proto.v1.Federation;
 import io.cohort.proto.v1.ListFederationsRequest;
 import io.cohort.proto.v1.OperatorServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -24,9 +25,10 @@ final class OperatorClient implements AutoCloseable {
   private final ManagedChannel channel;
   private final OperatorServiceGrpc.OperatorServiceBlockingStub stub;
 
-  OperatorClient(String target) {
+  /** A client of the coordinator at {@code target}; plaintext when {@code credentials} is null. */
+  OperatorClient(String target, Credentials credentials) {
     this.target = target;
-    this.channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    this.channel = TlsChannels.forTarget(target, credentials).build();
     this.stub = OperatorServiceGrpc.newBlockingStub(channel);
   }
 
@@ -39,7 +41,8 @@ final class OperatorClient implements AutoCloseable {
       if (s.getCode() == Status.Code.UNAVAILABLE || s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
         throw new UserError("cannot reach the coordinator at " + target + " (" + s.getCode()
             + (s.getDescription() == null ? "" : ": " + s.getDescription()) + "); is it"
-            + " running? set --coordinator or COHORT_COORDINATOR");
+            + " running, and does it trust your --credentials? set --coordinator or"
+            + " COHORT_COORDINATOR");
       }
       throw new UserError(s.getDescription() == null ? s.getCode().toString()
           : s.getDescription());

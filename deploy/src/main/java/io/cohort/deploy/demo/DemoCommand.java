@@ -83,6 +83,10 @@ public final class DemoCommand implements Callable<Integer> {
           + " run, and the coordinator publishes contribution and model-version events).")
   boolean noMarket;
 
+  @Option(names = "--insecure", description = "Run the demo over plaintext gRPC (by default it"
+      + " provisions its own CA into the work dir and every connection is mutual TLS).")
+  boolean insecure;
+
   @Option(names = "--node-timeout-s", defaultValue = "180",
       description = "How long to wait for every node to connect (default ${DEFAULT-VALUE} s).")
   int nodeTimeoutS;
@@ -116,6 +120,13 @@ public final class DemoCommand implements Callable<Integer> {
     DemoMarket marketplace = noMarket ? null : DemoMarket.start(dir, System.out);
     CoordinatorServer.Config config = new CoordinatorServer.Config("127.0.0.1", port,
         dir.resolve("coordinator"), 2_000, 4, httpPort);
+    DemoSecurity security = null;
+    if (insecure) {
+      System.err.println("cohort: WARNING: --insecure: the demo runs over plaintext gRPC");
+    } else {
+      security = DemoSecurity.provision(dir, file.nodes().stream().map(n -> n.id()).toList());
+      config = config.withTls(security.coordinatorTls());
+    }
     if (marketplace != null) {
       config = config.withKafka(marketplace.bootstrapServers());
     }
@@ -126,12 +137,21 @@ public final class DemoCommand implements Callable<Integer> {
       Federation federation = server.federations().create(fspec, bound.validation());
       console.header(fspec, server.target(), dir, file.nodes().size());
       server.dashboardUrl().ifPresent(url -> System.out.println("dashboard: " + url));
+      if (security != null) {
+        System.out.println("security: mutual TLS, CA sha256 " + security.caFingerprint()
+            + "; operator CLI: --credentials " + security.bundle(DemoSecurity.OPERATOR));
+      }
       Path schema = SchemaBinding.materializeSchema(file, dir);
       for (FederationFile.NodeEntry node : file.nodes()) {
         List<String> args = new ArrayList<>(List.of("client", "--coordinator", server.target(),
             "--federation", fspec.getFederationId(), "--node", node.id(),
             "--data", SchemaBinding.materializeNodeCsv(file, node, dir).toString(),
             "--schema", schema.toString()));
+        if (security != null) {
+          args.addAll(List.of("--credentials", security.bundle(node.id()).toString()));
+        } else {
+          args.add("--insecure");
+        }
         if (dpOn) {
           args.addAll(List.of("--dp", "on", "--target-epsilon", Double.toString(epsilon),
               "--planned-rounds", Integer.toString(fspec.getRounds()),
@@ -161,6 +181,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (billingSection != null) {
           json.set("billing", billingSection);
         }
+        json.set("security", security != null ? security.section(server.audit())
+            : DemoSecurity.insecureSection());
         DemoReport.write(report, json);
         System.out.println("report written to " + report.toAbsolutePath());
       }

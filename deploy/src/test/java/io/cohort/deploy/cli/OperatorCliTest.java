@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.deploy.CohortMain;
 import io.cohort.deploy.SimulatedFederation;
+import io.cohort.model.identity.ProvisionDirectory;
 import io.cohort.proto.v1.FederationSpec;
 import io.cohort.proto.v1.FederationState;
 import java.io.PrintWriter;
@@ -36,7 +37,8 @@ class OperatorCliTest {
     sim = new SimulatedFederation(dir, "sim", 2, List.of(
         new SimulatedFederation.Site("alpha", 120, 0, 0),
         new SimulatedFederation.Site("beta", 80, 0, 0),
-        new SimulatedFederation.Site("gamma", 200, 0, 3.0)));
+        new SimulatedFederation.Site("gamma", 200, 0, 3.0)),
+        new ProvisionDirectory(dir.resolve("pki")));
     sim.federation().start();
     assertThat(sim.server().federations().awaitTerminal("sim", 60_000)).isTrue();
   }
@@ -57,11 +59,17 @@ class OperatorCliTest {
   }
 
   static Result atSim(String... args) {
-    String[] all = new String[args.length + 2];
+    String[] all = new String[args.length + 4];
     System.arraycopy(args, 0, all, 0, args.length);
     all[args.length] = "--coordinator";
     all[args.length + 1] = sim.target();
+    all[args.length + 2] = "--credentials";
+    all[args.length + 3] = operatorBundle();
     return cohort(all);
+  }
+
+  static String operatorBundle() {
+    return sim.pki().bundle(SimulatedFederation.OPERATOR).toString();
   }
 
   static void assertRefused(Result r, String expected) {
@@ -133,8 +141,23 @@ class OperatorCliTest {
     assertThat(audit.code()).isZero();
     List<String> rows = audit.out().lines().skip(1).toList();
     assertThat(rows).hasSize(4);
-    assertThat(rows.get(1)).contains("operator").contains("federation.pause")
+    assertThat(rows.get(1)).contains("operator:ops").contains("federation.pause")
         .contains("grpc 127.0.0.1:").contains("allowed").contains("now PAUSED");
+  }
+
+  @Test
+  void operatorCommandsNeedAnOperatorCertificate() {
+    assertRefused(cohort("status", "--coordinator", sim.target()),
+        "no credentials: pass --credentials FILE");
+    assertRefused(cohort("status", "--coordinator", sim.target(), "--credentials",
+        sim.pki().bundle("alpha").toString()),
+        "identify node:alpha, but this command needs a certificate of role operator");
+
+    Result plaintext = cohort("status", "--coordinator", sim.target(), "--insecure");
+    assertThat(plaintext.code()).isEqualTo(2);
+    assertThat(plaintext.err()).contains("WARNING: --insecure")
+        .contains("cannot reach the coordinator");
+    assertThat(plaintext.out()).isEmpty();
   }
 
   @Test
@@ -175,7 +198,8 @@ class OperatorCliTest {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       free = s.getLocalPort();
     }
-    assertRefused(cohort("status", "--coordinator", "127.0.0.1:" + free),
+    assertRefused(cohort("status", "--coordinator", "127.0.0.1:" + free, "--credentials",
+        operatorBundle()),
         "cannot reach the coordinator at 127.0.0.1:" + free);
   }
 

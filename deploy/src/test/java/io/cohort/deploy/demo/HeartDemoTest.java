@@ -16,6 +16,8 @@ import io.cohort.model.djl.DjlRuntime;
 import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.proto.v1.ModelSpec;
 import io.cohort.proto.v1.TrainConfig;
+import io.cohort.model.identity.Pem;
+import io.cohort.model.identity.ProvisionDirectory;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -56,6 +58,17 @@ class HeartDemoTest {
     }
     assertThat(report.at("/final/model_version").asText())
         .isEqualTo(report.get("rounds").get(19).get("model_version").asText());
+  }
+
+  @Test
+  void demoRunsOverMutualTlsWithItsOwnCaAndSaysSoInTheReport() {
+    Path pki = dir.resolve("work").resolve("pki");
+    assertThat(report.at("/security/mutual_tls").asBoolean()).isTrue();
+    assertThat(report.at("/security/ca").asText()).isEqualTo(
+        Pem.fingerprint(new ProvisionDirectory(pki).caCertificate()));
+    assertThat(report.at("/security/participants").asInt()).isEqualTo(6); // coordinator, 4, op
+    assertThat(report.at("/security/refused_calls").asLong()).isZero();
+    assertThat(pki.resolve("cleveland.bundle.pem")).exists();
   }
 
   @Test

@@ -22,6 +22,8 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import io.cohort.model.identity.Credentials;
+import io.cohort.model.identity.Role;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -107,6 +109,9 @@ public final class ClientCommand implements Callable<Integer> {
   @Mixin
   PrivacyOptions privacy;
 
+  @Mixin
+  CredentialsOptions security;
+
   @Spec
   CommandSpec spec;
 
@@ -165,8 +170,15 @@ public final class ClientCommand implements Callable<Integer> {
           .setEvalExamples(data.eval().rows()).setSchemaFingerprint(data.schemaFingerprint())
           .setInputFeatures(data.schema().inputFeatures()).build();
     }
+    // Checked once the data is known to be good, so data errors are reported first.
+    Credentials credentials = security.load(Role.NODE, spec.commandLine().getErr());
+    if (credentials != null && !credentials.identity().id().equals(node)) {
+      throw new IllegalArgumentException("--credentials identify " + credentials.identity()
+          + ", not --node " + node + ": a node can only join as itself");
+    }
     ConsoleProgress console = new ConsoleProgress(System.out, System.console() != null, node);
-    try (EdgeClient client = new EdgeClient(new EdgeClient.Config(coordinator, federation, node),
+    try (EdgeClient client = new EdgeClient(new EdgeClient.Config(coordinator, federation, node)
+        .withCredentials(credentials),
         summary, capabilities.setDevice(deviceName).addEncodings(Encoding.FLOAT32)
             .addEncodings(Encoding.FLOAT16).build(), work, console)) {
       client.start();

@@ -17,10 +17,11 @@ import io.cohort.proto.v1.TaskKind;
 import io.cohort.proto.v1.TaskProgress;
 import io.cohort.proto.v1.TaskResponse;
 import io.cohort.proto.v1.UploadReceipt;
+import io.cohort.model.identity.Credentials;
+import io.cohort.model.identity.TlsChannels;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.util.EnumSet;
 import java.util.Map;
@@ -51,11 +52,25 @@ public final class EdgeClient implements AutoCloseable {
       Status.Code.FAILED_PRECONDITION, Status.Code.PERMISSION_DENIED,
       Status.Code.UNAUTHENTICATED);
 
-  /** Connection settings. */
+  /**
+   * Connection settings.
+   *
+   * @param credentials the node's bundle for mutual TLS; null connects in plaintext (insecure)
+   */
   public record Config(String target, String federationId, String nodeId, long initialBackoffMs,
-      long maxBackoffMs) {
+      long maxBackoffMs, Credentials credentials) {
     public Config(String target, String federationId, String nodeId) {
       this(target, federationId, nodeId, 500, 10_000);
+    }
+
+    public Config(String target, String federationId, String nodeId, long initialBackoffMs,
+        long maxBackoffMs) {
+      this(target, federationId, nodeId, initialBackoffMs, maxBackoffMs, null);
+    }
+
+    /** The same settings over mutual TLS with this bundle. */
+    public Config withCredentials(Credentials c) {
+      return new Config(target, federationId, nodeId, initialBackoffMs, maxBackoffMs, c);
     }
   }
 
@@ -82,7 +97,7 @@ public final class EdgeClient implements AutoCloseable {
     this.capabilities = capabilities;
     this.work = work;
     this.listener = listener;
-    this.channel = NettyChannelBuilder.forTarget(config.target()).usePlaintext()
+    this.channel = TlsChannels.forTarget(config.target(), config.credentials())
         .maxInboundMessageSize(8 << 20).keepAliveTime(30, TimeUnit.SECONDS).build();
     this.worker = Executors.newSingleThreadExecutor(daemon("edge-worker-" + config.nodeId()));
     this.timers = Executors.newSingleThreadScheduledExecutor(
