@@ -76,9 +76,6 @@ class ComposeTopologyFilesTest {
     CommandLine cli = Manifests.cli();
     cohortServices().forEach((name, service) -> {
       List<String> args = command(service);
-      if (Manifests.PENDING_FROM_TRUST.contains(args.get(0))) {
-        return;
-      }
       CommandLine sub = Manifests.subcommand(cli, args);
       assertThat(sub).as(name + ": subcommand " + args.get(0)).isNotNull();
       assertThat(Manifests.unknownFlags(sub, args)).as(name).isEmpty();
@@ -198,6 +195,16 @@ class ComposeTopologyFilesTest {
       assertThat(data).startsWith("/opt/cohort/datasets/heart/sites/");
       assertThat(HeartDisease.SITES).as(name).contains(site);
     });
+  }
+
+  @Test
+  void coordinatorUsesItsProvisionedBundleForTheNameClientsDial() {
+    List<String> provisionArgs = command(cohortServices().get("provision"));
+    List<String> coordinatorArgs = command(cohortServices().get("coordinator"));
+    assertThat(argAfter(coordinatorArgs, "--credentials")).isEqualTo("/credentials/"
+        + io.cohort.model.identity.ProvisionDirectory.COORDINATOR_ID + ".bundle.pem");
+    assertThat(argAfter(provisionArgs, "--out")).isEqualTo("/credentials");
+    assertThat(provisionArgs).containsSubsequence("--coordinator-host", "coordinator");
   }
 
   @Test

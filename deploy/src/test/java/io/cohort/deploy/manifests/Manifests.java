@@ -29,13 +29,6 @@ final class Manifests {
   static final Path DOCKERFILE = ROOT.resolve("deploy/docker/Dockerfile");
   static final Path K8S = ROOT.resolve("deploy/k8s");
 
-  /**
-   * Flags and subcommands of the TLS work (issue 7, "trust") that these files already use with
-   * its announced interface. Remove each entry once it is in CohortMain: from then on it is
-   * checked like every other flag.
-   */
-  static final Set<String> PENDING_FROM_TRUST = Set.of("--credentials", "provision");
-
   /** Variables the launcher reads itself (deploy/docker/cohort), not picocli options. */
   static final Set<String> LAUNCHER_ENV = Set.of("COHORT_JAVA_OPTS", "COHORT_TORCH_THREADS",
       ConfigOption.ENV);
@@ -97,13 +90,12 @@ final class Manifests {
     return args.isEmpty() ? null : root.getSubcommands().get(args.get(0));
   }
 
-  /** Flags of {@code args} that the subcommand does not have (pending ones excepted). */
+  /** Flags of {@code args} that the subcommand does not have. */
   static List<String> unknownFlags(CommandLine command, List<String> args) {
     List<String> unknown = new ArrayList<>();
     for (String a : args) {
       String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-      if (flag.startsWith("--") && !PENDING_FROM_TRUST.contains(flag)
-          && command.getCommandSpec().findOption(flag) == null) {
+      if (flag.startsWith("--") && command.getCommandSpec().findOption(flag) == null) {
         unknown.add(flag);
       }
     }

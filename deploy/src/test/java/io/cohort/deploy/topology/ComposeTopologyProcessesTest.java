@@ -37,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The compose topology without Docker: broker, billing, coordinator and the three hospitals as
  * separate JVMs on 127.0.0.1, started with the compose services' own config files
- * (deploy/compose/config) and data (the image's per-site split). Only what a container gets
- * from its network differs: addresses (127.0.0.1, ports picked by the OS) and folders.
+ * (deploy/compose/config), data (the image's per-site split) and credentials from the same
+ * provision step, over mutual TLS. Only what a container gets from its network differs:
+ * addresses (127.0.0.1, ports picked by the OS) and folders.
  */
 class ComposeTopologyProcessesTest {
 
@@ -89,6 +90,15 @@ class ComposeTopologyProcessesTest {
     broker.add(dir.resolve("kafka").toString());
     String bootstrap = start("kafka", broker, Map.of()).awaitLine("bootstrap=(\\S+)", START);
 
+    // The compose init step: a CA and one bundle per participant, then mutual TLS everywhere.
+    Path pki = dir.resolve("pki");
+    List<String> provision = new ArrayList<>(List.of("provision", "--out", pki.toString(),
+        "--coordinator-host", "127.0.0.1", "--operator", "operator"));
+    HOSPITALS.keySet().forEach(node -> provision.addAll(List.of("--node", node)));
+    ChildProcess init = start("provision", cohort(provision.toArray(String[]::new)), Map.of());
+    assertThat(init.process().waitFor(START.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(init.process().exitValue()).as(init.output()).isZero();
+
     ChildProcess billing = start("billing", cohort("billing",
         "--config", CONFIG.resolve("billing.yaml").toString(),
         "--kafka", bootstrap, "--state-dir", dir.resolve("billing").toString(),
@@ -97,7 +107,8 @@ class ComposeTopologyProcessesTest {
         "--config", CONFIG.resolve("coordinator.yaml").toString(),
         "--host", "127.0.0.1", "--port", "0", "--http-port", "0",
         "--data-dir", dir.resolve("coordinator").toString(), "--kafka", bootstrap,
-        "--spec", CONFIG.resolve("federation.yaml").toString(), "--exit-when-done"), Map.of());
+        "--spec", CONFIG.resolve("federation.yaml").toString(), "--exit-when-done",
+        "--credentials", pki.resolve("coordinator.bundle.pem").toString()), Map.of());
     String grpc = coordinator.awaitLine("coordinator listening on (\\S+)", START);
     String dashboard = coordinator.awaitLine("dashboard: (\\S+)", START);
     String billingApi = billing.awaitLine("billing HTTP API at (\\S+)", START);
@@ -118,7 +129,8 @@ class ComposeTopologyProcessesTest {
           "--config", CONFIG.resolve("edge-client.yaml").toString(),
           "--coordinator", grpc, "--node-dir", dir.resolve("nodes").resolve(h.getKey()).toString(),
           "--data", sites.resolve(h.getValue() + ".csv").toString(),
-          "--schema", HEART.resolve("schema.yaml").toString()),
+          "--schema", HEART.resolve("schema.yaml").toString(),
+          "--credentials", pki.resolve(h.getKey() + ".bundle.pem").toString()),
           Map.of("COHORT_NODE", h.getKey())));
     }
 
