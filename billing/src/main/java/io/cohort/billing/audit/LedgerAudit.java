@@ -14,7 +14,7 @@ import java.util.TreeSet;
 /**
  * Recomputes the ledger's invariants from its entries, as {@code cohort billing audit} does:
  * <ul>
- *   <li>every record is a readable LedgerEntry with a well-formed account;</li>
+ *   <li>every record is a readable LedgerCharge with a well-formed account;</li>
  *   <li>no entry id appears twice (a charge, and so an event, is never booked twice);</li>
  *   <li>every charge is complete (entries 0..count-1 all present) and sums to exactly zero, in
  *       one currency;</li>

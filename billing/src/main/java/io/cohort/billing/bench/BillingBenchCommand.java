@@ -3,6 +3,7 @@ package io.cohort.billing.bench;
 import io.cohort.billing.cli.BillingCommand;
 import io.cohort.billing.events.CohortTopics;
 import io.cohort.billing.kafka.EmbeddedKafka;
+import io.cohort.billing.stream.BillingService;
 import io.cohort.billing.stream.BillingSettings;
 import io.cohort.proto.v1.UsageEvent;
 import java.io.IOException;
@@ -295,10 +296,11 @@ public final class BillingBenchCommand implements Callable<Integer> {
     s.append("command: ").append(command).append('\n');
     s.append("load during the run: ").append(load).append('\n');
     s.append(String.format(Locale.ROOT, "setup: in-process KRaft broker per run, %d partitions, "
-        + "exactly_once_v2, 1 stream thread, %d consumers; backlog %,d events; steady %,d "
+        + "exactly_once_v2, %d stream threads, %d consumers; backlog %,d events; steady %,d "
         + "events/s for %d s (first %d s not measured); each pipeline warmed up first on %,d "
         + "events; CPU us/event is the whole process's CPU time "
-        + "(broker, Streams, watcher) over the backlog%n%n", partitions, consumers, events, rate,
+        + "(broker, Streams, watcher) over the backlog%n%n", partitions,
+        BillingService.streamThreads(), consumers, events, rate,
         latencySeconds, warmupSeconds, warmupEvents));
     s.append("| pipeline | round | backlog events/s | CPU us/event | steady rate sent/s "
         + "| latency samples | p50 ms | p99 ms | max ms | exact |\n");

@@ -7,6 +7,7 @@ import io.cohort.billing.ledger.LedgerReader;
 import io.cohort.billing.ledger.LedgerSnapshot;
 import io.cohort.billing.stream.BillingService;
 import io.cohort.billing.stream.BillingSettings;
+import io.cohort.proto.v1.LedgerCharge;
 import io.cohort.proto.v1.LedgerEntry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * The whole billing topology ({@link BillingService}, its production Streams settings): parse,
  * validate against the global tables, deduplicate, price, post; output is the ledger topic.
- * Done when the ledger holds as many entries as the reference; exact when every balance equals
+ * Done when the ledger holds as many charges as the reference; exact when every balance equals
  * the reference's and the audit finds nothing.
  */
 final class BillingPipeline implements BenchPipeline {
@@ -59,32 +60,32 @@ final class BillingPipeline implements BenchPipeline {
     return new LedgerTally();
   }
 
-  /** Counts entries; while measuring, the first entry of each event gives its latency. */
+  /** Counts charges; while measuring, the first charge of each event gives its latency. */
   private static final class LedgerTally implements Tally {
-    private long entries;
+    private long charges;
     private volatile long measureFrom = Long.MAX_VALUE;
     private final Set<String> measured = new HashSet<>();
     private final Latencies latencies = new Latencies();
 
     @Override
     public void accept(ConsumerRecord<byte[], byte[]> record, long receivedMs) {
-      entries++;
+      charges++;
       if (record.timestamp() < measureFrom) {
         return;
       }
       try {
-        if (measured.add(LedgerEntry.parseFrom(record.value()).getSourceEventId())) {
+        if (measured.add(LedgerCharge.parseFrom(record.value()).getSourceEventId())) {
           latencies.add(receivedMs - record.timestamp());
         }
       } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException("unreadable ledger entry at " + record.offset(), e);
+        throw new IllegalStateException("unreadable ledger charge at " + record.offset(), e);
       }
     }
 
     @Override
     public BooleanSupplier reached(BillingReference reference) {
-      long expected = reference.entries();
-      return () -> entries >= expected;
+      long expected = reference.charges();
+      return () -> charges >= expected;
     }
 
     @Override

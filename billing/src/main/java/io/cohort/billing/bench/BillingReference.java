@@ -8,14 +8,15 @@ import io.cohort.billing.pricing.UsagePricer;
 import io.cohort.billing.stream.BillingSettings;
 import io.cohort.proto.v1.LedgerEntry;
 import io.cohort.proto.v1.UsageEvent;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * What the billing topology must write for a stream of usage events, computed in the driver by
  * the pure pricing and posting classes (no Kafka, no state stores): the balance of every
- * account and the number of ledger entries. Events must be added in the order they were sent
- * per consumer. Every event is booked on time (the benchmark runs well inside one period).
+ * account and the number of ledger entries and charges. Events must be added in the order they
+ * were sent per consumer. Every event is booked on time (the benchmark runs well inside one period).
  */
 final class BillingReference {
 
@@ -27,6 +28,7 @@ final class BillingReference {
   private final Map<String, Long> balances = new TreeMap<>();
   private final Map<String, Long> predictionsByConsumer = new TreeMap<>();
   private long entries;
+  private long charges;
 
   BillingReference(BenchWorkload workload, BillingSettings settings) {
     this.workload = workload;
@@ -40,10 +42,12 @@ final class BillingReference {
         workload.versions.get(UsagePricer.versionKey(usage.getFederationId(),
             usage.getModelVersion())),
         workload.accounts.get(usage.getConsumerId()), booking, counters)) {
-      for (LedgerEntry e : posting.post(charge)) {
+      List<LedgerEntry> posted = posting.post(charge);
+      for (LedgerEntry e : posted) {
         balances.merge(e.getAccount(), e.getAmountMicros(), Long::sum);
         entries++;
       }
+      charges += posted.isEmpty() ? 0 : 1;
     }
     predictionsByConsumer.merge(usage.getConsumerId(), usage.getPredictions(), Long::sum);
   }
@@ -56,6 +60,11 @@ final class BillingReference {
   /** Expected number of ledger entries. */
   long entries() {
     return entries;
+  }
+
+  /** Expected number of ledger records (charges that move money). */
+  long charges() {
+    return charges;
   }
 
   /** Expected per-consumer sum of predictions: what the bare sum must end with. */

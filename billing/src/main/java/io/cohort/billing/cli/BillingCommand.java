@@ -1,19 +1,13 @@
 package io.cohort.billing.cli;
 
+import io.cohort.billing.http.BillingEndpoint;
 import io.cohort.billing.ledger.FeePolicy;
 import io.cohort.billing.period.PeriodCalendar;
 import io.cohort.billing.period.PeriodClosing;
 import io.cohort.billing.stream.BillingService;
 import io.cohort.billing.stream.BillingSettings;
-import io.cohort.billing.http.BillingHttpServer;
-import io.cohort.billing.metrics.BillingMetrics;
-import io.cohort.billing.query.BillingQueryService;
-import io.cohort.billing.query.LedgerFollower;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +26,7 @@ import picocli.CommandLine.ScopeType;
     description = {
         "Runs the billing service: prices usage events (cohort.usage.v1) with the published",
         "model-version prices and consumer plans, and writes balanced double-entry ledger",
-        "entries (cohort.ledger.v1) exactly once. Stop it with Ctrl-C or SIGTERM."})
+        "charges (cohort.ledger.v2) exactly once. Stop it with Ctrl-C or SIGTERM."})
 public final class BillingCommand implements Callable<Integer> {
 
   @Option(names = "--kafka", scope = ScopeType.INHERIT, paramLabel = "BOOTSTRAP",
@@ -122,20 +116,11 @@ public final class BillingCommand implements Callable<Integer> {
 
   /** The HTTP query API and metrics of a running service; closing stops both. */
   private AutoCloseable startHttp(BillingService service) {
-    LedgerFollower follower = LedgerFollower.start(kafka, periods(), currency);
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    BillingMetrics.bindDeadLetters(registry, service.counter());
-    BillingMetrics.bindLedgerLag(registry, service.streams());
-    BillingMetrics.bindQueryLag(registry, follower);
-    BillingHttpServer server = BillingHttpServer.start(httpAddress(http),
-        new BillingQueryService(follower, Clock.systemUTC()), registry);
-    System.out.println("billing HTTP API at " + server.uri() + " (metrics at " + server.uri()
-        + "metrics)");
-    return () -> {
-      server.close();
-      follower.close();
-      registry.close();
-    };
+    BillingEndpoint endpoint = BillingEndpoint.start(service, kafka, periods(), currency,
+        httpAddress(http));
+    System.out.println("billing HTTP API at " + endpoint.uri() + " (metrics at "
+        + endpoint.uri() + "metrics)");
+    return endpoint;
   }
 
   /** {@code PORT}, {@code :PORT} or {@code HOST:PORT}; the host defaults to loopback. */

@@ -28,8 +28,8 @@ public final class CohortTopics {
   public static final String USAGE = "cohort.usage.v1";
   /** ConsumerAccountEvent, key consumer id, compacted. */
   public static final String CONSUMERS = "cohort.consumers.v1";
-  /** LedgerEntry, key account. */
-  public static final String LEDGER = "cohort.ledger.v1";
+  /** LedgerCharge (one record per balanced charge), key consumer id. */
+  public static final String LEDGER = "cohort.ledger.v2";
   /** DeadLetter, key the rejected record's key. */
   public static final String DEAD_LETTER = "cohort.billing.dead-letter.v1";
 

@@ -47,6 +47,10 @@ public final class SpoolingEventPublisher implements AutoCloseable {
   private final Condition changed = lock.newCondition();
   /** Spooled, not acknowledged, by sequence number. */
   private final TreeMap<Long, SpooledEvent> pending = new TreeMap<>();
+  private final java.util.concurrent.atomic.LongAdder spooledTotal =
+      new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder deliveredTotal =
+      new java.util.concurrent.atomic.LongAdder();
   /** Sequence numbers handed to the producer and not yet answered. */
   private final Map<Long, Boolean> inFlight = new HashMap<>();
   private long retryAtNanos;
@@ -130,10 +134,21 @@ public final class SpoolingEventPublisher implements AutoCloseable {
       // Under the lock, so the spool is never truncated between this write and pending.put.
       SpooledEvent spooled = spool.append(topic, key, value);
       pending.put(spooled.seq(), spooled);
+      spooledTotal.increment();
       changed.signalAll();
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Events spooled by this publisher since it opened. */
+  public long spooledTotal() {
+    return spooledTotal.sum();
+  }
+
+  /** Events acknowledged by Kafka since this publisher opened (replayed ones included). */
+  public long deliveredTotal() {
+    return deliveredTotal.sum();
   }
 
   /** Events spooled and not yet acknowledged by Kafka. */
@@ -238,7 +253,9 @@ public final class SpoolingEventPublisher implements AutoCloseable {
     try {
       inFlight.remove(event.seq());
       if (error == null) {
-        pending.remove(event.seq());
+        if (pending.remove(event.seq()) != null) {
+          deliveredTotal.increment();
+        }
         if (pending.isEmpty() && inFlight.isEmpty() && spool.sizeBytes() > TRUNCATE_ABOVE_BYTES) {
           spool.truncate();
         }

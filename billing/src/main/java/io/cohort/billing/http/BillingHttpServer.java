@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.cohort.billing.query.BillingQueryService;
 import io.cohort.billing.query.UnaryReply;
 import io.cohort.proto.v1.GetBalanceRequest;
+import io.cohort.proto.v1.GetOverviewRequest;
 import io.cohort.proto.v1.GetStatementRequest;
 import io.cohort.proto.v1.ListLedgerEntriesRequest;
 import io.cohort.proto.v1.ListPeriodsRequest;
@@ -44,6 +45,8 @@ import org.slf4j.LoggerFactory;
  *                                                         ListLedgerEntriesResponse
  * GET /v1/accounts/{account}/statement[?period=P]         Statement
  * GET /v1/periods                                         ListPeriodsResponse
+ * GET /v1/overview[?max_periods=N]                        Overview (balances, period totals,
+ *                                                         invoices: the dashboard's billing)
  * GET /metrics                                            Prometheus text format
  * GET /health                                             {"status": "ok"} or 503 "loading"
  * </pre>
@@ -158,12 +161,19 @@ public final class BillingHttpServer implements AutoCloseable {
     } else if (path.equals(List.of("v1", "periods"))) {
       allow(query);
       answer(exchange, ListPeriodsRequest.getDefaultInstance(), queries::listPeriods);
+    } else if (path.equals(List.of("v1", "overview"))) {
+      allow(query, "max_periods");
+      GetOverviewRequest.Builder request = GetOverviewRequest.newBuilder();
+      if (query.containsKey("max_periods")) {
+        request.setMaxPeriods(intParam("max_periods", query.get("max_periods")));
+      }
+      answer(exchange, request.build(), queries::getOverview);
     } else if (path.size() == 4 && path.get(0).equals("v1") && path.get(1).equals("accounts")) {
       account(exchange, path.get(2), path.get(3), query);
     } else {
       throw new HttpError(404, "NOT_FOUND", "no such endpoint: " + exchange.getRequestURI()
           .getRawPath() + "; see /v1/accounts/{account}/balance|entries|statement, "
-          + "/v1/periods, /metrics, /health");
+          + "/v1/periods, /v1/overview, /metrics, /health");
     }
   }
 
@@ -206,6 +216,16 @@ public final class BillingHttpServer implements AutoCloseable {
     }
     throw new HttpError(400, "INVALID_ARGUMENT", "page_size must be a positive integer, got '"
         + value + "' (at most 1000 entries are returned per page)");
+  }
+
+  /** An integer parameter; its range is the query service's to check. */
+  private static int intParam(String name, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new HttpError(400, "INVALID_ARGUMENT", name + " must be an integer, got '" + value
+          + "'");
+    }
   }
 
   /** Calls the gRPC method and sends its reply, or its status as an HTTP error. */

@@ -3,7 +3,11 @@ package io.cohort.billing.ledger;
 import io.cohort.billing.period.Period;
 import io.cohort.billing.period.PeriodClosing;
 import io.cohort.proto.v1.Balance;
+import io.cohort.proto.v1.EntryKind;
+import io.cohort.proto.v1.Invoice;
 import io.cohort.proto.v1.LedgerEntry;
+import io.cohort.proto.v1.Overview;
+import io.cohort.proto.v1.PeriodTotals;
 import io.cohort.proto.v1.Statement;
 import io.cohort.proto.v1.StatementLine;
 import java.time.Instant;
@@ -100,6 +104,66 @@ public final class LedgerBook {
         .setTotalMicros(total).setClosingBalanceMicros(closing);
     lines.values().forEach(statement::addLines);
     return statement.build();
+  }
+
+  /**
+   * Every account's balance and, for the {@code maxPeriods} most recent periods, the money moved
+   * and each consumer's invoice, as of {@code nowMs} (which decides "closed").
+   */
+  public Overview overview(int maxPeriods, long nowMs) {
+    Map<String, PeriodTotals.Builder> totals = new HashMap<>();
+    Map<String, Map<String, Invoice.Builder>> invoices = new HashMap<>();
+    List<String> recent = periodIds().stream().limit(maxPeriods).toList();
+    for (String periodId : recent) {
+      Period period;
+      try {
+        period = periods.calendar().byId(periodId);
+      } catch (IllegalArgumentException e) {
+        continue; // booked under another period length than this service's
+      }
+      totals.put(periodId, PeriodTotals.newBuilder()
+          .setPeriod(period.toProto(periods.isClosed(period, nowMs))));
+      invoices.put(periodId, new TreeMap<>());
+    }
+    byAccount.forEach((account, entries) -> {
+      for (LedgerEntry e : entries) {
+        PeriodTotals.Builder t = totals.get(e.getPeriodId());
+        if (t != null) {
+          addToPeriod(t, invoices.get(e.getPeriodId()), account, e);
+        }
+      }
+    });
+    Overview.Builder overview = Overview.newBuilder().setCurrency(currency);
+    balances.keySet().forEach(account -> overview.addBalances(balance(account)));
+    for (String periodId : recent) {
+      if (totals.containsKey(periodId)) {
+        overview.addPeriods(totals.get(periodId));
+        invoices.get(periodId).values().forEach(i -> overview.addInvoices(
+            i.setPeriod(totals.get(periodId).getPeriod())));
+      }
+    }
+    return overview.build();
+  }
+
+  private static void addToPeriod(PeriodTotals.Builder totals,
+      Map<String, Invoice.Builder> invoices, String account, LedgerEntry e) {
+    long amount = e.getAmountMicros();
+    // predictions are counted once per charge: on the payer's debit
+    long predictions = e.getKind() == EntryKind.USAGE_CHARGE ? e.getPredictions() : 0;
+    totals.setPredictions(totals.getPredictions() + predictions);
+    if (account.equals(Accounts.PLATFORM)) {
+      totals.setPlatformMicros(totals.getPlatformMicros() + amount);
+    } else if (account.startsWith("owner:")) {
+      totals.setRoyaltiesMicros(totals.getRoyaltiesMicros() + amount);
+    } else if (account.startsWith("consumer:") || predictions != 0) {
+      Invoice.Builder invoice = invoices.computeIfAbsent(e.getConsumerId(),
+          id -> Invoice.newBuilder().setConsumerId(id));
+      invoice.setPredictions(invoice.getPredictions() + predictions);
+      if (account.startsWith("consumer:")) {
+        totals.setRevenueMicros(totals.getRevenueMicros() - amount);
+        invoice.setAmountMicros(invoice.getAmountMicros() - amount);
+      }
+    }
   }
 
   /** Start of a booked period: its id is its start instant, whatever the calendar. */

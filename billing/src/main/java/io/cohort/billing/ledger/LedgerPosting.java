@@ -5,8 +5,10 @@ import io.cohort.billing.money.LargestRemainder;
 import io.cohort.billing.money.Micros;
 import io.cohort.billing.pricing.ContributionShares;
 import io.cohort.proto.v1.EntryKind;
+import io.cohort.proto.v1.LedgerCharge;
 import io.cohort.proto.v1.LedgerEntry;
 import io.cohort.proto.v1.OwnerShare;
+import io.cohort.proto.v1.Posting;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Posts a charge as double-entry ledger entries whose amounts sum to exactly zero.
+ * Posts a charge as one double-entry ledger record ({@link LedgerCharge}) whose postings sum to
+ * exactly zero.
  *
  * <p>A usage charge of G micros debits the payer G; the platform fee and the owners' royalties
  * split G by the largest-remainder method with weights {@code fee} for the platform and
@@ -50,8 +53,17 @@ public final class LedgerPosting {
 
   /** The entries of one charge, in posting order; empty when the charge is zero. */
   public List<LedgerEntry> post(Charge charge) {
+    LedgerCharge record = record(charge);
+    return record == null ? List.of() : LedgerCharges.entries(record);
+  }
+
+  /**
+   * The charge as one balanced ledger record with all its postings, as the ledger topic holds
+   * it; null when the charge is zero (nothing moves, nothing is written).
+   */
+  public LedgerCharge record(Charge charge) {
     if (charge.grossMicros() == 0) {
-      return List.of();
+      return null;
     }
     List<Leg> legs = switch (charge.kind()) {
       case USAGE -> usageLegs(charge);
@@ -63,11 +75,9 @@ public final class LedgerPosting {
           new Leg(charge.payerAccount(), -charge.grossMicros(), EntryKind.PREPAID_BREAKAGE),
           new Leg(Accounts.PLATFORM, charge.grossMicros(), EntryKind.PREPAID_BREAKAGE));
     };
-    // One builder for the charge: the fields every entry shares are set (and UTF-8 encoded)
-    // once; each entry then sets only its own.
-    LedgerEntry.Builder entry = LedgerEntry.newBuilder()
+    // Strings that recur across charges (accounts, periods, versions) are UTF-8 encoded once.
+    LedgerCharge.Builder record = LedgerCharge.newBuilder()
         .setChargeIdBytes(ByteString.copyFromUtf8(charge.chargeId()))
-        .setEntryCount(legs.size())
         .setCurrencyBytes(utf8(currency))
         .setPeriodIdBytes(utf8(charge.booking().periodId()))
         .setAdjustment(charge.booking().adjustment())
@@ -78,18 +88,11 @@ public final class LedgerPosting {
         .setModelVersionBytes(utf8(charge.modelVersion()))
         .setPredictions(charge.predictions())
         .setEventTimeMs(charge.eventTimeMs());
-    List<LedgerEntry> entries = new ArrayList<>(legs.size());
-    for (int i = 0; i < legs.size(); i++) {
-      Leg leg = legs.get(i);
-      entries.add(entry
-          .setEntryId(charge.chargeId() + "#" + i)
-          .setEntryIndex(i)
-          .setAccountBytes(utf8(leg.account()))
-          .setAmountMicros(leg.amountMicros())
-          .setKind(leg.kind())
-          .build());
+    for (Leg leg : legs) {
+      record.addPostings(Posting.newBuilder().setAccountBytes(utf8(leg.account()))
+          .setAmountMicros(leg.amountMicros()).setKind(leg.kind()));
     }
-    return entries;
+    return record.build();
   }
 
   private List<Leg> usageLegs(Charge charge) {

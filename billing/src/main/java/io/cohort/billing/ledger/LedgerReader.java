@@ -2,6 +2,7 @@ package io.cohort.billing.ledger;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cohort.billing.events.CohortTopics;
+import io.cohort.proto.v1.LedgerCharge;
 import io.cohort.proto.v1.LedgerEntry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +18,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads the whole ledger topic, committed transactions only, up to its current end. No consumer
- * group: nothing is committed, any number of readers can run.
+ * Reads the whole ledger topic, committed transactions only, up to its current end, as
+ * per-account entries ({@link LedgerCharges#entries}). No consumer group: nothing is committed, any number of readers can run.
  */
 public final class LedgerReader {
 
@@ -55,7 +56,8 @@ public final class LedgerReader {
             continue;
           }
           try {
-            entries.add(LedgerEntry.parseFrom(r.value() == null ? new byte[0] : r.value()));
+            entries.addAll(LedgerCharges.entries(
+                LedgerCharge.parseFrom(r.value() == null ? new byte[0] : r.value())));
           } catch (InvalidProtocolBufferException e) {
             unreadable.add("partition " + r.partition() + " offset " + r.offset());
           }

@@ -5,12 +5,14 @@ import io.cohort.billing.period.Period;
 import io.cohort.proto.v1.Balance;
 import io.cohort.proto.v1.BillingServiceGrpc;
 import io.cohort.proto.v1.GetBalanceRequest;
+import io.cohort.proto.v1.GetOverviewRequest;
 import io.cohort.proto.v1.GetStatementRequest;
 import io.cohort.proto.v1.LedgerEntry;
 import io.cohort.proto.v1.ListLedgerEntriesRequest;
 import io.cohort.proto.v1.ListLedgerEntriesResponse;
 import io.cohort.proto.v1.ListPeriodsRequest;
 import io.cohort.proto.v1.ListPeriodsResponse;
+import io.cohort.proto.v1.Overview;
 import io.cohort.proto.v1.Statement;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -27,6 +29,8 @@ public final class BillingQueryService extends BillingServiceGrpc.BillingService
 
   private static final int DEFAULT_PAGE = 100;
   private static final int MAX_PAGE = 1_000;
+  private static final int DEFAULT_OVERVIEW_PERIODS = 12;
+  private static final int MAX_OVERVIEW_PERIODS = 100;
 
   private final LedgerFollower ledger;
   private final Clock clock;
@@ -108,6 +112,19 @@ public final class BillingQueryService extends BillingServiceGrpc.BillingService
         }
         return periods.build();
       });
+    });
+  }
+
+  @Override
+  public void getOverview(GetOverviewRequest request, StreamObserver<Overview> response) {
+    answer(response, () -> {
+      int max = request.getMaxPeriods();
+      if (max < 0 || max > MAX_OVERVIEW_PERIODS) {
+        throw Status.INVALID_ARGUMENT.withDescription("max_periods must be in [0, "
+            + MAX_OVERVIEW_PERIODS + "], got " + max).asException();
+      }
+      long now = clock.millis();
+      return ledger.query(book -> book.overview(max == 0 ? DEFAULT_OVERVIEW_PERIODS : max, now));
     });
   }
 

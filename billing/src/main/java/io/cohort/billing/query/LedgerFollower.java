@@ -4,7 +4,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.cohort.billing.events.CohortTopics;
 import io.cohort.billing.ledger.LedgerBook;
 import io.cohort.billing.period.PeriodClosing;
-import io.cohort.proto.v1.LedgerEntry;
+import io.cohort.billing.ledger.LedgerCharges;
+import io.cohort.proto.v1.LedgerCharge;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,7 +125,8 @@ public final class LedgerFollower implements AutoCloseable {
         try {
           for (ConsumerRecord<String, byte[]> r : records) {
             try {
-              book.add(LedgerEntry.parseFrom(r.value() == null ? new byte[0] : r.value()));
+              LedgerCharges.entries(LedgerCharge.parseFrom(
+                  r.value() == null ? new byte[0] : r.value())).forEach(book::add);
             } catch (InvalidProtocolBufferException e) {
               LOG.warn("unreadable ledger record partition={} offset={}", r.partition(),
                   r.offset());

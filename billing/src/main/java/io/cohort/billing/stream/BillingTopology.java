@@ -3,7 +3,7 @@ package io.cohort.billing.stream;
 import io.cohort.billing.events.CohortTopics;
 import io.cohort.billing.pricing.SubscriptionUsage;
 import io.cohort.proto.v1.DeadLetter;
-import io.cohort.proto.v1.LedgerEntry;
+import io.cohort.proto.v1.LedgerCharge;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -18,7 +18,7 @@ import org.apache.kafka.streams.state.Stores;
  *  cohort.model-versions.v1 -> load-model-versions    -> model-versions-store    (global)
  *  cohort.consumers.v1      -> load-consumer-accounts -> consumer-accounts-store (global)
  *
- *  cohort.usage.v1 -> parse-usage -> validate-usage -> dedup-usage -> price-usage -> cohort.ledger.v1
+ *  cohort.usage.v1 -> parse-usage -> validate-usage -> dedup-usage -> price-usage -> cohort.ledger.v2
  *                         |               |                |              |
  *                         +---------------+----------------+--------------+-> cohort.billing.dead-letter.v1
  * </pre>
@@ -79,7 +79,7 @@ public final class BillingTopology {
         Stores.persistentKeyValueStore(SUBSCRIPTION_USAGE_STORE), Serdes.String(),
         new SubscriptionUsageSerde()).withCachingEnabled(), PRICE_USAGE);
 
-    Serializer<LedgerEntry> ledger = new ProtoSerde<>(LedgerEntry.parser()).serializer();
+    Serializer<LedgerCharge> ledger = new ProtoSerde<>(LedgerCharge.parser()).serializer();
     Serializer<DeadLetter> deadLetter = new ProtoSerde<>(DeadLetter.parser()).serializer();
     topology.addSink(LEDGER_SINK, CohortTopics.LEDGER, Serdes.String().serializer(), ledger,
         PRICE_USAGE);

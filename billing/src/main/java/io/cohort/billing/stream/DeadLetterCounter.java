@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts what the topology rejected, by reason, and the duplicates it dropped. In-process
+ * Counts what the topology read, charged and wrote, what it rejected, by reason, and the
+ * duplicates it dropped. In-process
  * counters for metrics and logs: a record reprocessed after a crash may be counted twice (the
  * dead-letter topic itself is exactly-once).
  */
@@ -16,6 +17,9 @@ public final class DeadLetterCounter {
   private final Map<DeadLetterReason, LongAdder> rejected = new EnumMap<>(DeadLetterReason.class);
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong badGlobalRecords = new AtomicLong();
+  private final LongAdder read = new LongAdder();
+  private final LongAdder charged = new LongAdder();
+  private final LongAdder chargesWritten = new LongAdder();
 
   public DeadLetterCounter() {
     for (DeadLetterReason r : DeadLetterReason.values()) {
@@ -27,6 +31,30 @@ public final class DeadLetterCounter {
 
   void reject(DeadLetterReason reason) {
     rejected.get(reason).increment();
+  }
+
+  void countRead() {
+    read.increment();
+  }
+
+  void charged(int ledgerRecords) {
+    charged.increment();
+    chargesWritten.add(ledgerRecords);
+  }
+
+  /** Usage records read from the usage topic (charged, rejected or duplicate). */
+  public long read() {
+    return read.sum();
+  }
+
+  /** Usage events priced (each once, unless reprocessed after a crash). */
+  public long charged() {
+    return charged.sum();
+  }
+
+  /** Ledger records (charges) written for them. */
+  public long chargesWritten() {
+    return chargesWritten.sum();
   }
 
   void duplicate() {

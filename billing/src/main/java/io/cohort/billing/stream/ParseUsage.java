@@ -14,6 +14,7 @@ final class ParseUsage extends UsageStep<byte[]> {
 
   @Override
   public void process(Record<String, byte[]> record) {
+    counter.countRead();
     if (record.value() == null) {
       deadLetters.send(record, null, "", DeadLetterReason.MALFORMED, "empty payload");
       return;

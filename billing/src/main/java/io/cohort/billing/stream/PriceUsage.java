@@ -7,7 +7,7 @@ import io.cohort.billing.period.Period;
 import io.cohort.billing.pricing.SubscriptionUsage;
 import io.cohort.billing.pricing.UsagePricer;
 import io.cohort.proto.v1.DeadLetterReason;
-import io.cohort.proto.v1.LedgerEntry;
+import io.cohort.proto.v1.LedgerCharge;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
@@ -19,7 +19,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * {@code price-usage}: books a deduplicated usage event in its billing period, prices it under
  * the consumer's plan (counters in {@code usage-counters-store} and
- * {@code subscription-usage-store}) and emits the balanced ledger entries, keyed by account.
+ * {@code subscription-usage-store}) and emits each charge as one balanced ledger record, keyed by consumer.
  *
  * <p>On a wall-clock schedule it also settles closed periods: a subscription's undrawn fee goes
  * to the platform as breakage (booked in the earliest open period), and the closed period's
@@ -50,13 +50,16 @@ final class PriceUsage extends UsageStep<ValidUsage> {
   @Override
   public void process(Record<String, ValidUsage> record) {
     ValidUsage valid = record.value();
-    List<LedgerEntry> entries = new ArrayList<>();
+    List<LedgerCharge> records = new ArrayList<>(2);
     try {
       Booking booking = settings.periods().book(valid.usage().getTimeMs(),
           context.currentSystemTimeMs());
       for (Charge charge : pricer.price(valid.usage(), valid.version(), valid.account(), booking,
           counters)) {
-        entries.addAll(posting.post(charge));
+        LedgerCharge posted = posting.record(charge);
+        if (posted != null) {
+          records.add(posted);
+        }
       }
     } catch (RuntimeException e) {
       counters.rollback();
@@ -65,7 +68,10 @@ final class PriceUsage extends UsageStep<ValidUsage> {
       return;
     }
     counters.commit();
-    emit(entries, record.timestamp());
+    counter.charged(records.size());
+    for (LedgerCharge charge : records) {
+      emit(charge, record.timestamp());
+    }
   }
 
   /** Breakage for closed subscription periods; drops closed periods' counters. */
@@ -85,7 +91,10 @@ final class PriceUsage extends UsageStep<ValidUsage> {
       Booking booking = new Booking(open.periodId(), false, periodId);
       Charge breakage = UsagePricer.breakage(StoreCounters.consumerOfSubscriptionKey(kv.key),
           periodId, kv.value, booking, nowMs);
-      emit(posting.post(breakage), nowMs);
+      LedgerCharge posted = posting.record(breakage);
+      if (posted != null) {
+        emit(posted, nowMs);
+      }
       subscriptions.delete(kv.key);
     }
     List<String> closedCounters = new ArrayList<>();
@@ -105,10 +114,9 @@ final class PriceUsage extends UsageStep<ValidUsage> {
     return settings.periods().isClosed(period, nowMs);
   }
 
-  private void emit(List<LedgerEntry> entries, long timestamp) {
-    for (LedgerEntry entry : entries) {
-      context.forward(new Record<String, Object>(entry.getAccount(), entry, timestamp),
-          BillingTopology.LEDGER_SINK);
-    }
+  /** One record per charge, keyed by consumer like the usage it comes from. */
+  private void emit(LedgerCharge charge, long timestamp) {
+    context.forward(new Record<String, Object>(charge.getConsumerId(), charge, timestamp),
+        BillingTopology.LEDGER_SINK);
   }
 }

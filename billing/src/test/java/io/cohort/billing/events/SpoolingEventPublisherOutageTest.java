@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.cohort.billing.TestDirs;
 import io.cohort.billing.kafka.EmbeddedKafka;
+import io.cohort.billing.metrics.BillingMetrics;
 import io.cohort.proto.v1.ContributionEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +42,8 @@ class SpoolingEventPublisherOutageTest {
     EmbeddedKafka restarted = null;
     try (SpoolingEventPublisher publisher = SpoolingEventPublisher.open(settings,
         TestDirs.fresh("spool-"), Duration.ofMillis(200))) {
+      MeterRegistry metrics = new SimpleMeterRegistry();
+      BillingMetrics.bindPublisher(metrics, publisher);
       publishRound(publisher, 1);
       assertThat(publisher.awaitDelivered(Duration.ofSeconds(30))).isTrue();
 
@@ -46,9 +51,14 @@ class SpoolingEventPublisherOutageTest {
       publishRound(publisher, 2);
       publishRound(publisher, 3);
       assertThat(publisher.pending()).isEqualTo(20);
+      assertThat(metrics.get("cohort.events.spooled").functionCounter().count()).isEqualTo(30);
+      assertThat(metrics.get("cohort.events.published").functionCounter().count()).isEqualTo(10);
+      assertThat(metrics.get("cohort.events.pending").gauge().value()).isEqualTo(20);
 
       restarted = kafka.restart();
       assertThat(publisher.awaitDelivered(Duration.ofSeconds(60))).isTrue();
+      assertThat(metrics.get("cohort.events.published").functionCounter().count()).isEqualTo(30);
+      assertThat(metrics.get("cohort.events.pending").gauge().value()).isZero();
 
       List<String> ids = readContributionIds(bootstrap, 30);
       assertThat(ids).hasSize(30).doesNotHaveDuplicates();

@@ -20,6 +20,8 @@ import io.cohort.billing.stream.BillingSettings;
 import io.cohort.proto.v1.Balance;
 import io.cohort.proto.v1.ListLedgerEntriesResponse;
 import io.cohort.proto.v1.ListPeriodsResponse;
+import io.cohort.proto.v1.Overview;
+import io.cohort.proto.v1.PeriodTotals;
 import io.cohort.proto.v1.Statement;
 import io.cohort.proto.v1.UsageEvent;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -187,6 +189,33 @@ class BillingHttpServerTest {
   }
 
   @Test
+  void overviewShowsRevenuePayoutsAndInvoicesOfTheLedger() throws Exception {
+    HttpResponse<String> response = get("v1/overview?max_periods=3");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    Overview overview = parse(response.body(), Overview.newBuilder());
+
+    long revenue = 1_000 * acmePredictions;
+    assertThat(overview.getCurrency()).isEqualTo("EUR");
+    assertThat(overview.getBalancesList()).extracting(Balance::getAccount).containsExactly(
+        "consumer:acme", "owner:hospital-a", "owner:hospital-b", "platform");
+    PeriodTotals period = overview.getPeriods(0);
+    assertThat(period.getRevenueMicros()).isEqualTo(revenue);
+    assertThat(period.getRoyaltiesMicros() + period.getPlatformMicros()).isEqualTo(revenue);
+    assertThat(period.getPlatformMicros()).isEqualTo(revenue / 5);
+    assertThat(period.getPredictions()).isEqualTo(acmePredictions);
+    assertThat(overview.getInvoicesList()).singleElement().satisfies(invoice -> {
+      assertThat(invoice.getConsumerId()).isEqualTo("acme");
+      assertThat(invoice.getAmountMicros()).isEqualTo(revenue);
+      assertThat(invoice.getPredictions()).isEqualTo(acmePredictions);
+      assertThat(invoice.getPeriod()).isEqualTo(period.getPeriod());
+    });
+    assertError(get("v1/overview?max_periods=1000"), 400, "INVALID_ARGUMENT",
+        "max_periods must be in [0, 100]");
+    assertError(get("v1/overview?max_periods=many"), 400, "INVALID_ARGUMENT",
+        "max_periods must be an integer");
+  }
+
+  @Test
   void metricsCountDeadLettersAndDuplicatesAndShowNoLagOnceCaughtUp() throws Exception {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       HttpResponse<String> metrics = get("metrics");
@@ -199,6 +228,9 @@ class BillingHttpServerTest {
           .contains("cohort_billing_dead_letters_total{reason=\"INVALID\"} 1.0")
           .contains("cohort_billing_dead_letters_total{reason=\"EXPIRED\"} 0.0")
           .contains("cohort_billing_duplicates_total 1.0")
+          .contains("cohort_billing_usage_events_read_total " + (EVENTS + 4) + ".0")
+          .contains("cohort_billing_usage_events_charged_total " + EVENTS + ".0")
+          .contains("cohort_billing_ledger_charges_published_total " + EVENTS + ".0")
           .contains("cohort_billing_ledger_lag_records 0.0")
           .contains("cohort_billing_query_lag_records 0.0");
     });

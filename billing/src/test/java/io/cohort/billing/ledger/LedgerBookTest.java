@@ -8,7 +8,9 @@ import io.cohort.billing.period.Period;
 import io.cohort.billing.period.PeriodClosing;
 import io.cohort.proto.v1.EntryKind;
 import io.cohort.proto.v1.LedgerEntry;
+import io.cohort.proto.v1.Overview;
 import io.cohort.proto.v1.OwnerShare;
+import io.cohort.proto.v1.PeriodTotals;
 import io.cohort.proto.v1.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +58,35 @@ class LedgerBookTest {
 
     assertThat(book.statement("owner:x", p0, 65_000).getPeriod().getClosed()).isFalse();
     assertThat(book.balance("owner:x").getBalanceMicros()).isZero();
+  }
+
+  @Test
+  void theOverviewTotalsEachPeriodAndInvoicesSubscribersTheirFeeWithTheirPredictions() {
+    List<LedgerEntry> entries = new ArrayList<>(charge("u1", 1_000, Booking.onTime(P0)));
+    entries.addAll(posting.post(new Charge("s1/fee", Charge.Kind.SUBSCRIPTION_FEE,
+        "consumer:lab", "lab", 5_000, 0, "", "", List.of(), false, Booking.onTime(P1), "s1", 0)));
+    entries.addAll(posting.post(new Charge("s1/included", Charge.Kind.USAGE, "prepaid:lab",
+        "lab", 400, 7, "heart", "v1", List.of(share("a")), false, Booking.onTime(P1), "s1", 0)));
+    LedgerBook book = new LedgerBook(entries, periods, "EUR");
+
+    Overview overview = book.overview(12, 75_000);
+
+    assertThat(overview.getPeriodsList()).extracting(t -> t.getPeriod().getPeriodId())
+        .containsExactly(P1, P0);
+    PeriodTotals p1 = overview.getPeriods(0);
+    assertThat(p1.getRevenueMicros()).isEqualTo(5_000);
+    assertThat(p1.getRoyaltiesMicros()).isEqualTo(320);
+    assertThat(p1.getPlatformMicros()).isEqualTo(80);
+    assertThat(p1.getPredictions()).isEqualTo(7);
+    assertThat(overview.getPeriods(1).getPeriod().getClosed()).isTrue();
+    assertThat(overview.getInvoicesList()).extracting(i -> i.getConsumerId() + " "
+        + i.getPeriod().getPeriodId() + " " + i.getAmountMicros() + " " + i.getPredictions())
+        .containsExactly("lab " + P1 + " 5000 7", "acme " + P0 + " 1000 1");
+    assertThat(book.overview(1, 75_000).getPeriodsList()).hasSize(1);
+  }
+
+  private static OwnerShare share(String owner) {
+    return OwnerShare.newBuilder().setOwnerId(owner).setSharePpm(1_000_000).build();
   }
 
   private List<LedgerEntry> charge(String eventId, long gross, Booking booking) {

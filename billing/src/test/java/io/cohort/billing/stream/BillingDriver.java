@@ -3,6 +3,8 @@ package io.cohort.billing.stream;
 import io.cohort.billing.events.CohortTopics;
 import io.cohort.proto.v1.ConsumerAccountEvent;
 import io.cohort.proto.v1.DeadLetter;
+import io.cohort.billing.ledger.LedgerCharges;
+import io.cohort.proto.v1.LedgerCharge;
 import io.cohort.proto.v1.LedgerEntry;
 import io.cohort.proto.v1.ModelVersionEvent;
 import io.cohort.proto.v1.UsageEvent;
@@ -26,7 +28,7 @@ final class BillingDriver implements AutoCloseable {
   private final TestInputTopic<String, byte[]> usage;
   private final TestInputTopic<String, byte[]> versions;
   private final TestInputTopic<String, byte[]> consumers;
-  private final TestOutputTopic<String, LedgerEntry> ledger;
+  private final TestOutputTopic<String, LedgerCharge> ledger;
   private final TestOutputTopic<String, DeadLetter> deadLetters;
 
   BillingDriver(BillingSettings settings, Instant wallClock) {
@@ -43,7 +45,7 @@ final class BillingDriver implements AutoCloseable {
     consumers = driver.createInputTopic(CohortTopics.CONSUMERS, Serdes.String().serializer(),
         Serdes.ByteArray().serializer());
     ledger = driver.createOutputTopic(CohortTopics.LEDGER, Serdes.String().deserializer(),
-        new ProtoSerde<>(LedgerEntry.parser()).deserializer());
+        new ProtoSerde<>(LedgerCharge.parser()).deserializer());
     deadLetters = driver.createOutputTopic(CohortTopics.DEAD_LETTER,
         Serdes.String().deserializer(), new ProtoSerde<>(DeadLetter.parser()).deserializer());
   }
@@ -77,7 +79,17 @@ final class BillingDriver implements AutoCloseable {
     driver.advanceWallClockTime(d);
   }
 
+  /** The entries of the charges written since the last call. */
   List<LedgerEntry> ledger() {
+    return charges().stream().flatMap(c -> LedgerCharges.entries(c).stream()).toList();
+  }
+
+  /** The ledger records (one per charge, keyed by consumer) written since the last call. */
+  List<org.apache.kafka.streams.test.TestRecord<String, LedgerCharge>> chargeRecords() {
+    return ledger.readRecordsToList();
+  }
+
+  private List<LedgerCharge> charges() {
     return ledger.readValuesToList();
   }
 

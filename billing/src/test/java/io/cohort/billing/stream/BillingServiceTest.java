@@ -43,7 +43,7 @@ import picocli.CommandLine;
 class BillingServiceTest {
 
   private static final BillingSettings SETTINGS = BillingSettings.demo();
-  private static final int EVENTS = Integer.getInteger("cohort.billing.crash.events", 30_000);
+  private static final int EVENTS = Integer.getInteger("cohort.billing.crash.events", 100_000);
   private static EmbeddedKafka kafka;
 
   @BeforeAll

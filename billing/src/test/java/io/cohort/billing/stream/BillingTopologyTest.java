@@ -13,7 +13,9 @@ import io.cohort.billing.period.PeriodClosing;
 import io.cohort.proto.v1.DeadLetter;
 import io.cohort.proto.v1.DeadLetterReason;
 import io.cohort.proto.v1.EntryKind;
+import io.cohort.proto.v1.LedgerCharge;
 import io.cohort.proto.v1.LedgerEntry;
+import io.cohort.proto.v1.Posting;
 import io.cohort.proto.v1.ModelVersionEvent;
 import io.cohort.proto.v1.UsageEvent;
 import java.nio.charset.StandardCharsets;
@@ -243,13 +245,28 @@ class BillingTopologyTest {
   }
 
   @Test
+  void aUsageEventIsOneBalancedLedgerRecordKeyedByItsConsumer() {
+    billing.use(usage("u1", "acme", "v1", 500, T));
+
+    var records = billing.chargeRecords();
+    assertThat(records).hasSize(1);
+    assertThat(records.get(0).key()).isEqualTo("acme");
+    LedgerCharge charge = records.get(0).value();
+    assertThat(charge.getChargeId()).isEqualTo("u1/usage");
+    assertThat(charge.getPostingsList()).extracting(Posting::getAccount).containsExactly(
+        "consumer:acme", "owner:hospital-a", "owner:hospital-b", "platform");
+    assertThat(charge.getPostingsList().stream().mapToLong(Posting::getAmountMicros).sum())
+        .isZero();
+  }
+
+  @Test
   void theTopologyDescriptionNamesEveryProcessorAndStore() {
     String description = BillingTopology.build(SETTINGS, new DeadLetterCounter()).describe()
         .toString();
 
     assertThat(description).contains("parse-usage", "validate-usage", "dedup-usage",
         "price-usage", "usage-dedup-store", "usage-counters-store", "subscription-usage-store",
-        "model-versions-store", "consumer-accounts-store", "cohort.ledger.v1",
+        "model-versions-store", "consumer-accounts-store", "cohort.ledger.v2",
         "cohort.billing.dead-letter.v1");
   }
 

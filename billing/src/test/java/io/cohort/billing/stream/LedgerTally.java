@@ -1,6 +1,8 @@
 package io.cohort.billing.stream;
 
 import io.cohort.billing.events.CohortTopics;
+import io.cohort.billing.ledger.LedgerCharges;
+import io.cohort.proto.v1.LedgerCharge;
 import io.cohort.proto.v1.LedgerEntry;
 import java.time.Duration;
 import java.util.HashMap;
@@ -30,9 +32,10 @@ final class LedgerTally implements AutoCloseable {
   /** Reads what arrived; returns this for chaining in awaits. */
   LedgerTally poll() throws Exception {
     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-      LedgerEntry e = LedgerEntry.parseFrom(r.value());
-      balances.merge(e.getAccount(), e.getAmountMicros(), Long::sum);
-      entryIds.merge(e.getEntryId(), 1, Integer::sum);
+      for (LedgerEntry e : LedgerCharges.entries(LedgerCharge.parseFrom(r.value()))) {
+        balances.merge(e.getAccount(), e.getAmountMicros(), Long::sum);
+        entryIds.merge(e.getEntryId(), 1, Integer::sum);
+      }
     }
     return this;
   }

@@ -54,14 +54,17 @@ public final class CoordinatorServer implements AutoCloseable {
    *     one, {@link #NO_HTTP} for none
    * @param tls mutual TLS for the gRPC port; null serves plaintext (an explicit insecure choice:
    *     tests of other features and {@code --insecure})
+   * @param billingUrl base URL of the billing HTTP API whose overview the dashboard shows, or
+   *     null for no billing panels
    */
   public record Config(String host, int port, Path dataDir, long heartbeatIntervalMs,
-      int maxConcurrentUploads, int httpPort, String kafkaBootstrap, TlsSettings tls) {
+      int maxConcurrentUploads, int httpPort, String kafkaBootstrap, TlsSettings tls,
+      String billingUrl) {
 
     public Config(String host, int port, Path dataDir, long heartbeatIntervalMs,
         int maxConcurrentUploads, int httpPort, String kafkaBootstrap) {
       this(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads, httpPort,
-          kafkaBootstrap, null);
+          kafkaBootstrap, null, null);
     }
 
     /** A coordinator without the HTTP port (tests of the gRPC surface). */
@@ -82,23 +85,29 @@ public final class CoordinatorServer implements AutoCloseable {
     /** The same settings, publishing market events to this Kafka cluster. */
     public Config withKafka(String bootstrap) {
       return new Config(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads,
-          httpPort, bootstrap, tls);
+          httpPort, bootstrap, tls, billingUrl);
     }
 
     public Config withPort(int p) {
       return new Config(host, p, dataDir, heartbeatIntervalMs, maxConcurrentUploads, httpPort,
-          kafkaBootstrap, tls);
+          kafkaBootstrap, tls, billingUrl);
     }
 
     public Config withHttpPort(int p) {
       return new Config(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads, p,
-          kafkaBootstrap, tls);
+          kafkaBootstrap, tls, billingUrl);
     }
 
     /** The same settings, serving gRPC with mutual TLS. */
     public Config withTls(TlsSettings t) {
       return new Config(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads, httpPort,
-          kafkaBootstrap, t);
+          kafkaBootstrap, t, billingUrl);
+    }
+
+    /** The same settings, with billing panels from this billing HTTP API. */
+    public Config withBillingUrl(String url) {
+      return new Config(host, port, dataDir, heartbeatIntervalMs, maxConcurrentUploads, httpPort,
+          kafkaBootstrap, tls, url);
     }
   }
 
@@ -128,6 +137,9 @@ public final class CoordinatorServer implements AutoCloseable {
     this.tls = config.tls() == null ? null : serverTls(config.tls(), audit);
     this.web = config.httpPort() == NO_HTTP ? null : new WebServer(config.host(),
         config.httpPort(), audit, metrics, () -> ready);
+    if (web != null && config.billingUrl() != null) {
+      web.withBilling(java.net.URI.create(config.billingUrl()));
+    }
     List<FederationListener> all = new ArrayList<>(listeners);
     all.add(metrics);
     if (web != null) {

@@ -62,6 +62,7 @@ public final class WebServer implements AutoCloseable {
   private final ExecutorService executor;
   private HttpServer server;
   private DashboardApi api;
+  private volatile BillingOverview billing;
 
   /**
    * @param port 0 for a free port
@@ -85,6 +86,12 @@ public final class WebServer implements AutoCloseable {
   /** Listeners the federations must be created with, so the dashboard sees rounds live. */
   public List<FederationListener> listeners() {
     return List.of(liveRounds, events);
+  }
+
+  /** Shows billing panels from the billing HTTP API at {@code billingUrl}. */
+  public WebServer withBilling(java.net.URI billingUrl) {
+    this.billing = new BillingOverview(billingUrl);
+    return this;
   }
 
   /** Starts serving the given federations. */
@@ -137,6 +144,10 @@ public final class WebServer implements AutoCloseable {
             metrics.scrape().getBytes(StandardCharsets.UTF_8));
       } else if (path.equals("/api/events")) {
         stream(ex);
+      } else if (path.equals("/api/billing")) {
+        BillingOverview b = billing;
+        json(ex, b != null ? b.fetch() : DashboardApi.error(404, "billing is not connected "
+            + "(start the coordinator with --billing-url)"));
       } else if (path.startsWith("/api/")) {
         json(ex, api.get(decode(path.substring(5)), query(ex.getRequestURI().getRawQuery())));
       } else {

@@ -3,12 +3,15 @@ package io.cohort.deploy.cli;
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.server.CoordinatorServer;
 import io.cohort.coordinator.security.TlsSettings;
+import io.cohort.deploy.UserError;
 import io.cohort.deploy.spec.FederationFile;
 import io.cohort.deploy.spec.SchemaBinding;
 import io.cohort.edge.cli.CredentialsOptions;
 import io.cohort.model.identity.Pem;
 import io.cohort.proto.v1.FederationSpec;
 import io.cohort.proto.v1.FederationState;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -80,16 +83,23 @@ public final class CoordinatorCommand implements Callable<Integer> {
   @Spec
   CommandSpec command;
 
+  @Option(names = "--billing-url", defaultValue = "${env:COHORT_BILLING_URL}",
+      description = "Base URL of the billing HTTP API (cohort billing --http); the dashboard then"
+          + " shows revenue, payouts and invoices (env COHORT_BILLING_URL).")
+  String billingUrl;
+
   @Option(names = "--exit-when-done", description = "Exit once every federation is terminal.")
   boolean exitWhenDone;
 
   @Override
   public Integer call() throws Exception {
+    checkBillingUrl(billingUrl);
     Path bundle = security.bundle(command.commandLine().getErr());
     TlsSettings tls = bundle == null ? null : crl == null ? TlsSettings.fromBundle(bundle)
         : new TlsSettings(bundle, crl);
     CoordinatorServer server = new CoordinatorServer(new CoordinatorServer.Config(host, port,
-        dataDir, heartbeatMs, maxConcurrentUploads, httpPort, kafka, tls), List.of()).start();
+        dataDir, heartbeatMs, maxConcurrentUploads, httpPort, kafka, tls, billingUrl), List.of())
+        .start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -119,5 +129,23 @@ public final class CoordinatorCommand implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  /** An absolute http(s) URL with a host, or absent. */
+  static void checkBillingUrl(String url) {
+    if (url == null) {
+      return;
+    }
+    try {
+      URI uri = new URI(url);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null) {
+        return;
+      }
+    } catch (URISyntaxException e) {
+      // below
+    }
+    throw new UserError("--billing-url must be the billing HTTP API's base URL, e.g. "
+        + "http://127.0.0.1:7480/, got '" + url + "'");
   }
 }

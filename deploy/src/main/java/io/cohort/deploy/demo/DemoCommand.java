@@ -128,7 +128,8 @@ public final class DemoCommand implements Callable<Integer> {
       config = config.withTls(security.coordinatorTls());
     }
     if (marketplace != null) {
-      config = config.withKafka(marketplace.bootstrapServers());
+      config = config.withKafka(marketplace.bootstrapServers())
+          .withBillingUrl(marketplace.billingUrl());
     }
     try (AutoCloseable marketClose = marketplace != null ? marketplace : () -> { };
         CoordinatorServer server = new CoordinatorServer(config, listeners).start();

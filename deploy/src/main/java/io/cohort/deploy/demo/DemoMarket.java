@@ -3,11 +3,14 @@ package io.cohort.deploy.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cohort.billing.audit.BillingSummary;
+import io.cohort.billing.http.BillingEndpoint;
 import io.cohort.billing.kafka.EmbeddedKafka;
 import io.cohort.billing.ledger.LedgerReader;
 import io.cohort.billing.stream.BillingService;
 import io.cohort.billing.stream.BillingSettings;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,23 +24,29 @@ final class DemoMarket implements AutoCloseable {
 
   private final EmbeddedKafka kafka;
   private final BillingService billing;
+  private final BillingEndpoint http;
   private final BillingSettings settings = BillingSettings.demo();
 
-  private DemoMarket(EmbeddedKafka kafka, BillingService billing) {
+  private DemoMarket(EmbeddedKafka kafka, BillingService billing, BillingEndpoint http) {
     this.kafka = kafka;
     this.billing = billing;
+    this.http = http;
   }
 
   static DemoMarket start(Path dir, PrintStream out) throws InterruptedException {
     out.println("starting the data market: Kafka broker (KRaft) and billing service...");
     EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false);
     BillingService billing = null;
+    BillingEndpoint http;
     try {
       billing = BillingService.start(kafka.bootstrapServers(), BillingSettings.demo(),
           dir.resolve("billing-state"), BillingService.APPLICATION_ID);
       if (!billing.awaitRunning(Duration.ofSeconds(60))) {
         throw new IllegalStateException("billing service did not start within 60 s");
       }
+      BillingSettings settings = BillingSettings.demo();
+      http = BillingEndpoint.start(billing, kafka.bootstrapServers(), settings.periods(),
+          settings.currency(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     } catch (RuntimeException | InterruptedException e) {
       if (billing != null) {
         billing.close();
@@ -45,12 +54,18 @@ final class DemoMarket implements AutoCloseable {
       kafka.close();
       throw e;
     }
-    out.println("Kafka on " + kafka.bootstrapServers() + "; billing running (exactly-once)");
-    return new DemoMarket(kafka, billing);
+    out.println("Kafka on " + kafka.bootstrapServers() + "; billing running (exactly-once), "
+        + "its API at " + http.uri());
+    return new DemoMarket(kafka, billing, http);
   }
 
   String bootstrapServers() {
     return kafka.bootstrapServers();
+  }
+
+  /** The billing HTTP API (balances, statements, the dashboard's overview). */
+  String billingUrl() {
+    return http.uri().toString();
   }
 
   /** Reads the whole ledger back and checks it: the report's {@code billing} section. */
@@ -73,6 +88,7 @@ final class DemoMarket implements AutoCloseable {
 
   @Override
   public void close() {
+    http.close();
     billing.close();
     kafka.close();
   }

@@ -75,6 +75,14 @@ class BadInputCliTest {
   }
 
   @Test
+  void aBillingUrlThatIsNotAnHttpUrlIsRefusedBeforeTheCoordinatorStarts() {
+    assertOneLine(run("coordinator", "--billing-url", "127.0.0.1:7480", "--data-dir",
+        dir.resolve("data").toString(), "--port", "0", "--http-port", "0"),
+        "--billing-url must be the billing HTTP API's base URL");
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
+
+  @Test
   void unknownFlagPointsToHelp() {
     Result r = run("demo", "--roundz", "3");
     assertThat(r.code()).isEqualTo(2);

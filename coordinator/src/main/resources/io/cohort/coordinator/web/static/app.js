@@ -1,6 +1,7 @@
 // Cohort operator dashboard: plain JavaScript, Chart.js for charts, live over server-sent events.
-// Each panel is shown only once it has data (privacy appears with DP nodes; future panels such as
-// billing follow the same rule). The JSON API is described in docs/operations.md.
+// Each panel is shown only once it has data (privacy appears with DP nodes; the billing panels
+// when the coordinator is connected to billing, refreshed from /api/billing every few seconds).
+// The JSON API is described in docs/operations.md.
 'use strict';
 
 const ACTION_HEADER = 'X-Cohort-Action';
@@ -17,6 +18,8 @@ const state = {
   audit: [],
   live: null,
   clockOffsetMs: 0,
+  billing: null,       // the billing overview, when the coordinator is connected to billing
+  billingError: null,
 };
 const charts = {};
 
@@ -540,6 +543,123 @@ function renderAudit() {
   }
 }
 
+// ---- billing ------------------------------------------------------------------------------------
+// From the billing service, through the coordinator's /api/billing (404 = not connected: the
+// billing panels stay hidden). Money is integer micro-units; 64-bit numbers arrive as strings.
+
+const BILLING_REFRESH_MS = 5000;
+
+async function loadBilling() {
+  try {
+    const response = await fetch('/api/billing', { cache: 'no-store' });
+    const body = await response.json().catch(() => ({}));
+    if (response.status === 404) {
+      state.billing = null;
+      state.billingError = null;
+    } else if (response.ok) {
+      state.billing = body;
+      state.billingError = null;
+    } else {
+      state.billingError = body.error || ('HTTP ' + response.status);
+    }
+  } catch (e) {
+    state.billingError = 'billing unreachable: ' + e.message;
+  }
+  renderBilling();
+}
+
+function money(micros, currency) {
+  const value = Number(micros) / 1e6;
+  try {
+    return value.toLocaleString(undefined, {
+      style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 4,
+    });
+  } catch (e) {
+    return value.toFixed(4) + ' ' + currency;
+  }
+}
+
+function periodLabel(period) {
+  const start = new Date(Number(period.startMs));
+  const lengthMs = Number(period.endMs) - Number(period.startMs);
+  return lengthMs < 86400000 ? start.toLocaleTimeString() : start.toLocaleDateString();
+}
+
+function renderBilling() {
+  const b = state.billing;
+  const periods = b ? b.periods || [] : [];
+  const owners = b ? (b.balances || []).filter((x) => x.account.startsWith('owner:')) : [];
+  const invoices = b ? b.invoices || [] : [];
+  show('panel-revenue', periods.length > 0);
+  show('panel-payouts', owners.length > 0);
+  show('panel-invoices', invoices.length > 0);
+  $('billing-error').textContent = state.billingError ? 'Billing: ' + state.billingError : '';
+  $('billing-error').hidden = !state.billingError;
+  if (!b) return;
+  const cur = b.currency;
+  const sum = (pick) => periods.reduce((acc, p) => acc + Number(pick(p)), 0);
+  $('kpi-revenue').textContent = money(sum((p) => p.revenueMicros), cur);
+  $('kpi-royalties').textContent = money(sum((p) => p.royaltiesMicros), cur);
+  $('kpi-platform').textContent = money(sum((p) => p.platformMicros), cur);
+  $('kpi-predictions').textContent = sum((p) => p.predictions).toLocaleString();
+
+  const earned = owners.reduce((acc, o) => acc + Number(o.balanceMicros), 0);
+  const payouts = $('payouts-table').tBodies[0];
+  payouts.replaceChildren();
+  for (const o of [...owners].sort((x, y) => Number(y.balanceMicros) - Number(x.balanceMicros))) {
+    payouts.append(el('tr', { 'data-account': o.account },
+      el('td', { class: 'mono', text: o.account.slice('owner:'.length) }),
+      el('td', { class: 'num', text: money(o.balanceMicros, cur) }),
+      el('td', { class: 'num', text: earned ? pct(Number(o.balanceMicros) / earned) : '—' })));
+  }
+
+  const rows = $('invoices-table').tBodies[0];
+  rows.replaceChildren();
+  for (const i of invoices.slice(0, MAX_ROWS)) {
+    rows.append(el('tr', { 'data-consumer': i.consumerId },
+      el('td', { class: 'mono', text: i.consumerId }),
+      el('td', { text: periodLabel(i.period), title: i.period.periodId }),
+      el('td', {}, badge(i.period.closed ? 'closed' : 'open', i.period.closed ? 'final' : 'open')),
+      el('td', { class: 'num', text: Number(i.predictions).toLocaleString() }),
+      el('td', { class: 'num', text: money(i.amountMicros, cur) })));
+  }
+  if (periods.length && typeof Chart !== 'undefined') drawRevenue([...periods].reverse(), cur);
+}
+
+function drawRevenue(periods, currency) {
+  const labels = periods.map((p) => periodLabel(p.period));
+  const series = [
+    ['Paid by consumers', (p) => p.revenueMicros, PALETTE[0]],
+    ['Paid to owners', (p) => p.royaltiesMicros, PALETTE[2]],
+    ['Platform', (p) => p.platformMicros, PALETTE[1]],
+  ];
+  const datasets = series.map(([label, pick, color]) => ({
+    label, data: periods.map((p) => Number(pick(p)) / 1e6), backgroundColor: color,
+  }));
+  const last = periods[periods.length - 1];
+  $('chart-revenue').setAttribute('aria-label', 'Revenue per billing period for ' + periods.length
+    + ' periods; latest period ' + money(last.revenueMicros, currency) + ' paid by consumers');
+  if (charts.revenue) {
+    charts.revenue.data.labels = labels;
+    charts.revenue.data.datasets = datasets;
+    charts.revenue.update('none');
+    return;
+  }
+  charts.revenue = new Chart($('chart-revenue'), {
+    type: 'bar',
+    data: { labels, datasets },
+    options: {
+      responsive: true, maintainAspectRatio: false, animation: false,
+      interaction: { mode: 'index', intersect: false },
+      scales: {
+        x: { title: { display: true, text: 'Billing period' }, ticks: { color: '#4a5568' } },
+        y: { title: { display: true, text: currency }, ticks: { color: '#4a5568' } },
+      },
+      plugins: { legend: { position: 'bottom', labels: { boxWidth: 14, color: '#172033' } } },
+    },
+  });
+}
+
 // ---- start ----------------------------------------------------------------------------------------
 
 document.addEventListener('DOMContentLoaded', () => {
@@ -556,4 +676,6 @@ document.addEventListener('DOMContentLoaded', () => {
     }
   }, 500);
   connect();
+  loadBilling();
+  setInterval(loadBilling, BILLING_REFRESH_MS);
 });
