@@ -143,6 +143,17 @@ class ComposeTopologyFilesTest {
   }
 
   @Test
+  void coordinatorLinksBillingAtItsServiceNameAndHttpPort() {
+    JsonNode billing = cohortServices().get("billing");
+    String http = Manifests.yaml(mountedFile(billing, "/etc/cohort/billing.yaml"))
+        .path("http").asText();
+    JsonNode coordinator = cohortServices().get("coordinator");
+    assertThat(Manifests.yaml(mountedFile(coordinator, "/etc/cohort/coordinator.yaml"))
+        .path("billing-url").asText())
+        .isEqualTo("http://billing:" + http.substring(http.lastIndexOf(':') + 1) + "/");
+  }
+
+  @Test
   void clientsReachTheCoordinatorAtItsServiceNameAndPort() {
     JsonNode coordinator = cohortServices().get("coordinator");
     String port = Manifests.yaml(mountedFile(coordinator, "/etc/cohort/coordinator.yaml"))

@@ -103,15 +103,16 @@ class ComposeTopologyProcessesTest {
         "--config", CONFIG.resolve("billing.yaml").toString(),
         "--kafka", bootstrap, "--state-dir", dir.resolve("billing").toString(),
         "--http", "127.0.0.1:0"), Map.of());
+    String billingApi = billing.awaitLine("billing HTTP API at (\\S+)", START);
     ChildProcess coordinator = start("coordinator", cohort("coordinator",
         "--config", CONFIG.resolve("coordinator.yaml").toString(),
         "--host", "127.0.0.1", "--port", "0", "--http-port", "0",
         "--data-dir", dir.resolve("coordinator").toString(), "--kafka", bootstrap,
         "--spec", CONFIG.resolve("federation.yaml").toString(), "--exit-when-done",
+        "--billing-url", billingApi,
         "--credentials", pki.resolve("coordinator.bundle.pem").toString()), Map.of());
     String grpc = coordinator.awaitLine("coordinator listening on (\\S+)", START);
     String dashboard = coordinator.awaitLine("dashboard: (\\S+)", START);
-    String billingApi = billing.awaitLine("billing HTTP API at (\\S+)", START);
 
     // The paths the container health checks and Kubernetes probes use.
     assertThat(get(dashboard + "healthz")).isEqualTo(200);
