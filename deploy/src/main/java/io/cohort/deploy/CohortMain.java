@@ -18,10 +18,13 @@ import picocli.CommandLine.Command;
     subcommands = {DemoCommand.class, CoordinatorCommand.class,
         io.cohort.edge.cli.ClientCommand.class, StatusCommand.class, RoundsCommand.class,
         NodesCommand.class, FederationCommand.class, AuditCommand.class,
+        io.cohort.deploy.cli.KeysCommand.class, io.cohort.deploy.cli.PredictCommand.class,
+        io.cohort.deploy.cli.UsageCommand.class, io.cohort.deploy.bench.InferenceBenchCommand.class,
         io.cohort.edge.privacy.PrivacyCommand.class, io.cohort.edge.privacy.DpBenchCommand.class,
         io.cohort.billing.cli.BillingCommand.class, io.cohort.billing.bench.BillingBenchCommand.class,
         io.cohort.deploy.plot.PrivacyUtilityCommand.class,
-        io.cohort.deploy.provision.ProvisionCommand.class, CommandLine.HelpCommand.class})
+        io.cohort.deploy.provision.ProvisionCommand.class,
+        io.cohort.deploy.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class CohortMain implements Runnable {
 
   @CommandLine.Spec

@@ -68,16 +68,14 @@ public final class MarketEvents implements FederationListener {
           .setTimeMs(now).build());
     }
     double quality = r.getQuality();
-    long price = Double.isFinite(quality) && spec.getPriceAlphaMicros() > 0
-        ? new QualityProportionalPrice(spec.getPriceAlphaMicros()).pricePer1000Micros(quality)
-        : 0;
+    long price = listPrice(spec, quality);
     ModelVersionEvent.Builder version = ModelVersionEvent.newBuilder()
         .setFederationId(spec.getFederationId()).setVersion(r.getModelVersion())
         .setRound(r.getRound())
         .setQualityMetric(spec.getQualityMetric().isEmpty() ? "auc" : spec.getQualityMetric())
         .setQuality(Double.isFinite(quality) ? quality : 0)
         .setPriceMicrosPer1000(price)
-        .setCurrency(spec.getCurrency().isEmpty() ? "EUR" : spec.getCurrency())
+        .setCurrency(currency(spec))
         .setCreatedAtMs(now);
     for (Map.Entry<String, Long> e : r.getSharesPpmMap().entrySet()) {
       version.addContributionShares(OwnerShare.newBuilder().setOwnerId(e.getKey())
@@ -87,5 +85,17 @@ public final class MarketEvents implements FederationListener {
     log.info("federation={} round={} version={} market events spooled: {} contributions,"
         + " price {} micros per 1000", spec.getFederationId(), r.getRound(), r.getModelVersion(),
         r.getParticipantsCount(), price);
+  }
+
+  /** List price per 1,000 predictions of a version of this quality: P = alpha * quality. */
+  public static long listPrice(FederationSpec spec, double quality) {
+    return Double.isFinite(quality) && spec.getPriceAlphaMicros() > 0
+        ? new QualityProportionalPrice(spec.getPriceAlphaMicros()).pricePer1000Micros(quality)
+        : 0;
+  }
+
+  /** The spec's currency, EUR when unset. */
+  public static String currency(FederationSpec spec) {
+    return spec.getCurrency().isEmpty() ? "EUR" : spec.getCurrency();
   }
 }

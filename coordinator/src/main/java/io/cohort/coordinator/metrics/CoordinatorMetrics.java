@@ -48,6 +48,8 @@ public final class CoordinatorMetrics implements FederationListener {
   public static final String FEDERATIONS = "cohort.federations";
   /** Reserved for model serving: requests by outcome, and their latency. */
   public static final String INFERENCE_REQUESTS = "cohort.inference.requests";
+  public static final String INFERENCE_PREDICTIONS = "cohort.inference.predictions";
+  public static final String INFERENCE_REJECTED = "cohort.inference.rejected";
   /** Reserved for event publishing: events handed to Kafka, and events spooled to disk. */
   public static final String EVENTS_PUBLISHED = "cohort.events.published";
   public static final String EVENTS_SPOOLED = "cohort.events.spooled";
@@ -174,6 +176,18 @@ public final class CoordinatorMetrics implements FederationListener {
     Timer.builder(INFERENCE_REQUESTS).description("Inference requests and their latency")
         .tags(FEDERATION, orUnknown(federationId), "outcome", outcome)
         .publishPercentileHistogram().register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Predictions answered (rows scored) by a federation's model. */
+  public void inferencePredictions(String federationId, long predictions) {
+    Counter.builder(INFERENCE_PREDICTIONS).description("Predictions answered")
+        .tags(FEDERATION, orUnknown(federationId)).register(registry).increment(predictions);
+  }
+
+  /** One refused inference request; {@code reason} e.g. invalid_input, rate_limit. */
+  public void inferenceRejected(String reason) {
+    Counter.builder(INFERENCE_REJECTED).description("Inference requests refused, by reason")
+        .tags("reason", reason).register(registry).increment();
   }
 
   public void eventPublished(String topic) {

@@ -32,7 +32,9 @@ import java.util.Optional;
  */
 public final class ModelRegistry {
 
-  private static final int CACHED_PAYLOADS = 3;
+  // Only the newest version: every task of a round downloads it; older payloads are re-read
+  // from disk on demand (each cached one is 4 bytes per parameter: 40 MB at 10M).
+  private static final int CACHED_PAYLOADS = 1;
 
   private final Path dir;
   private final Map<String, byte[]> payloadCache = new LinkedHashMap<>(8, 0.75f, true) {

@@ -121,10 +121,12 @@ public final class RoundEngine implements Runnable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error (OutOfMemoryError above all) must not kill this thread silently: the federation
+      // would stay RUNNING forever with nobody driving it. Fail it, journaled, with the cause.
       log.error("federation={} round engine crashed", id, e);
       try {
-        federation.fail("round engine error: " + e.getMessage());
+        federation.fail("round engine error: " + e);
       } catch (RuntimeException ignored) {
         // already terminal
       }
@@ -295,6 +297,10 @@ public final class RoundEngine implements Runnable {
     ParameterLayout full = federation.fullLayout();
     ParameterLayout trainable = federation.trainableLayout();
     float[] current = federation.currentParameters();
+    if (trainable.equals(full)) {
+      // Nothing frozen: no model-sized copies in and out (strategies never modify current).
+      return federation.strategy().finishRound(current, train.accumulator());
+    }
     float[] currentTrainable = trainable.extractFrom(full, current);
     float[] nextTrainable = federation.strategy().finishRound(currentTrainable,
         train.accumulator());

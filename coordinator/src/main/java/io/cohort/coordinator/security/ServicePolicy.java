@@ -1,7 +1,9 @@
 package io.cohort.coordinator.security;
 
 import io.cohort.model.identity.Role;
+import io.cohort.proto.v1.ApiKeyServiceGrpc;
 import io.cohort.proto.v1.FederationServiceGrpc;
+import io.cohort.proto.v1.InferenceServiceGrpc;
 import io.cohort.proto.v1.OperatorServiceGrpc;
 import java.util.Map;
 import java.util.Optional;
@@ -17,11 +19,13 @@ final class ServicePolicy {
   /** Services that do their own authentication, or none is needed. */
   static final Set<String> OPEN = Set.of("grpc.health.v1.Health",
       "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
-      "cohort.v1.InferenceService");
+      InferenceServiceGrpc.SERVICE_NAME);
 
   private static final Map<String, Role> REQUIRED = Map.of(
       FederationServiceGrpc.SERVICE_NAME, Role.NODE,
-      OperatorServiceGrpc.SERVICE_NAME, Role.OPERATOR);
+      OperatorServiceGrpc.SERVICE_NAME, Role.OPERATOR,
+      // API keys are created, listed and revoked by operators only.
+      ApiKeyServiceGrpc.SERVICE_NAME, Role.OPERATOR);
 
   private ServicePolicy() {
   }

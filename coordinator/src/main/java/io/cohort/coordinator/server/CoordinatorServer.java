@@ -6,6 +6,8 @@ import io.cohort.coordinator.audit.NodeEvents;
 import io.cohort.coordinator.audit.PeerAddress;
 import io.cohort.coordinator.federation.FederationListener;
 import io.cohort.coordinator.federation.Federations;
+import io.cohort.coordinator.inference.InferenceServing;
+import io.cohort.coordinator.inference.InferenceSettings;
 import io.cohort.coordinator.metrics.CoordinatorMetrics;
 import io.cohort.coordinator.metrics.GrpcTrafficMetrics;
 import io.cohort.coordinator.market.MarketEvents;
@@ -128,8 +130,15 @@ public final class CoordinatorServer implements AutoCloseable {
 
   private final SpoolingEventPublisher publisher;
   private final ServerTls tls;
+  private final InferenceServing inference;
 
   public CoordinatorServer(Config config, List<FederationListener> listeners) {
+    this(config, listeners, InferenceSettings.defaults());
+  }
+
+  /** A coordinator serving its models to consumers with these settings. */
+  public CoordinatorServer(Config config, List<FederationListener> listeners,
+      InferenceSettings inferenceSettings) {
     this.config = config;
     this.metrics = config.httpPort() == NO_HTTP ? CoordinatorMetrics.disabled()
         : CoordinatorMetrics.prometheus();
@@ -156,6 +165,11 @@ public final class CoordinatorServer implements AutoCloseable {
     }
     this.federations = new Federations(config.dataDir(), all, metrics);
     metrics.observe(federations::list);
+    this.inference = new InferenceServing(config.dataDir(), federations, publisher, metrics,
+        inferenceSettings);
+    if (web != null) {
+      web.route("/v1/", inference.httpHandler());
+    }
     if (market != null) {
       market.attach(federations);
     }
@@ -171,6 +185,8 @@ public final class CoordinatorServer implements AutoCloseable {
         .addService(new FederationGrpcService(federations, config.heartbeatIntervalMs(),
             config.maxConcurrentUploads(), new NodeEvents(audit, metrics)))
         .addService(new OperatorGrpcService(federations, audit))
+        .addService(inference.grpcService().definition())
+        .addService(inference.keyService())
         .intercept(new PeerAddress())
         .addStreamTracerFactory(new GrpcTrafficMetrics(metrics))
         .addService(health.getHealthService())
@@ -258,6 +274,11 @@ public final class CoordinatorServer implements AutoCloseable {
     return metrics;
   }
 
+  /** Model serving: API keys, quotas, usage metering. */
+  public InferenceServing inference() {
+    return inference;
+  }
+
   public AuditLog audit() {
     return audit;
   }
@@ -271,6 +292,7 @@ public final class CoordinatorServer implements AutoCloseable {
     }
     heartbeats.shutdownNow();
     server.shutdown();
+    inference.close();
     federations.close();
     if (publisher != null) {
       publisher.close();

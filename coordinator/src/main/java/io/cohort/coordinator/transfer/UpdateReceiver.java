@@ -18,6 +18,7 @@ import io.cohort.proto.v1.UploadReceipt;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.nio.ByteBuffer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,8 +169,10 @@ public final class UpdateReceiver implements StreamObserver<UpdateChunk> {
           + " bytes were received: chunks must be contiguous and in order");
     }
     try {
-      byte[] bytes = data.getData().toByteArray();
-      decoder.accept(bytes, 0, bytes.length);
+      // Decode straight from the message's bytes: no per-chunk copy into a new array.
+      for (ByteBuffer part : data.getData().asReadOnlyByteBufferList()) {
+        decoder.accept(part);
+      }
     } catch (PayloadException e) {
       throw invalid(e.getMessage());
     }

@@ -63,6 +63,8 @@ public final class WebServer implements AutoCloseable {
   private HttpServer server;
   private DashboardApi api;
   private volatile BillingOverview billing;
+  private final Map<String, com.sun.net.httpserver.HttpHandler> routes =
+      new java.util.LinkedHashMap<>();
 
   /**
    * @param port 0 for a free port
@@ -94,6 +96,12 @@ public final class WebServer implements AutoCloseable {
     return this;
   }
 
+  /** Serves {@code prefix} with another handler (e.g. the inference API at /v1/); before start. */
+  public WebServer route(String prefix, com.sun.net.httpserver.HttpHandler handler) {
+    routes.put(prefix, handler);
+    return this;
+  }
+
   /** Starts serving the given federations. */
   public WebServer start(Federations federations) {
     api = new DashboardApi(federations, audit, liveRounds);
@@ -107,6 +115,7 @@ public final class WebServer implements AutoCloseable {
     }
     server.setExecutor(executor);
     server.createContext("/", this::handle);
+    routes.forEach(server::createContext);
     server.start();
     log.info("dashboard and metrics on {}", url());
     return this;

@@ -93,6 +93,21 @@ class WeightedMeanAccumulatorTest {
   }
 
   @Test
+  void meanTakenInPlaceEqualsTheMeanIsStableAndClosesTheAccumulator() {
+    WeightedMeanAccumulator accumulator = new WeightedMeanAccumulator(2);
+    accumulator.add(new float[] {1, 10}, 1);
+    accumulator.add(new float[] {5, 2}, 3);
+    double[] expected = accumulator.mean();
+
+    assertThat(accumulator.finishInPlace()).containsExactly(expected);
+    assertThat(accumulator.finishInPlace()).as("not divided twice").containsExactly(expected);
+    assertThat(accumulator.mean()).containsExactly(expected);
+    assertThatThrownBy(() -> accumulator.add(new float[] {1, 1}, 1))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("already taken");
+    assertThat(accumulator.count()).isEqualTo(2);
+  }
+
+  @Test
   void meanOfNoUpdatesIsAnError() {
     assertThatThrownBy(() -> new WeightedMeanAccumulator(3).mean())
         .isInstanceOf(IllegalStateException.class);

@@ -1,6 +1,8 @@
 package io.cohort.deploy.cli;
 
 import io.cohort.coordinator.federation.Federation;
+import io.cohort.coordinator.inference.InferenceSettings;
+import io.cohort.coordinator.keys.QuotaPolicy;
 import io.cohort.coordinator.server.CoordinatorServer;
 import io.cohort.coordinator.security.TlsSettings;
 import io.cohort.deploy.UserError;
@@ -13,6 +15,7 @@ import io.cohort.proto.v1.FederationState;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -91,14 +94,44 @@ public final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--exit-when-done", description = "Exit once every federation is terminal.")
   boolean exitWhenDone;
 
+  @Option(names = "--inference-batch-wait-us",
+      defaultValue = "${env:COHORT_INFERENCE_BATCH_WAIT_US:-200}",
+      description = "Micro-batching: how long a batch of predictions may wait for requests"
+          + " already on their way, microseconds; 0 = no batching (default ${DEFAULT-VALUE}).")
+  long batchWaitUs;
+
+  @Option(names = "--inference-max-records",
+      defaultValue = "${env:COHORT_INFERENCE_MAX_RECORDS:-1000}",
+      description = "Records per predict request at most (default ${DEFAULT-VALUE}).")
+  int maxRecords;
+
+  @Option(names = "--key-rate-limit", defaultValue = "${env:COHORT_KEY_RATE_LIMIT:-2000}",
+      description = "Requests per second per API key, 0 = none (burst: twice that;"
+          + " default ${DEFAULT-VALUE}).")
+  double keyRateLimit;
+
+  @Option(names = "--key-daily-quota",
+      defaultValue = "${env:COHORT_KEY_DAILY_QUOTA:-10000000}",
+      description = "Predictions per UTC day per API key, 0 = none (default ${DEFAULT-VALUE}).")
+  long keyDailyQuota;
+
   @Override
   public Integer call() throws Exception {
     checkBillingUrl(billingUrl);
+    InferenceSettings inference;
+    try {
+      inference = new InferenceSettings(Duration.ofNanos(batchWaitUs * 1_000), 512, maxRecords,
+          new QuotaPolicy(keyRateLimit, (int) Math.max(1, Math.min(1_000_000, 2 * keyRateLimit)),
+              keyDailyQuota));
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
     Path bundle = security.bundle(command.commandLine().getErr());
     TlsSettings tls = bundle == null ? null : crl == null ? TlsSettings.fromBundle(bundle)
         : new TlsSettings(bundle, crl);
     CoordinatorServer server = new CoordinatorServer(new CoordinatorServer.Config(host, port,
-        dataDir, heartbeatMs, maxConcurrentUploads, httpPort, kafka, tls, billingUrl), List.of())
+        dataDir, heartbeatMs, maxConcurrentUploads, httpPort, kafka, tls, billingUrl), List.of(),
+        inference)
         .start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -114,6 +147,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
       FederationFile file = FederationFile.load(spec);
       SchemaBinding.Bound bound = SchemaBinding.bind(file);
       FederationSpec resolved = bound.spec();
+      io.cohort.deploy.spec.ConsumerSchema.save(file, resolved.getFederationId(), dataDir);
       Federation f = server.federations().get(resolved.getFederationId())
           .orElseGet(() -> server.federations().create(resolved, bound.validation()));
       if (start && f.state() == FederationState.CREATED) {

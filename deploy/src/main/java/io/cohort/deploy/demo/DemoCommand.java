@@ -78,6 +78,11 @@ public final class DemoCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   double epsilon;
 
+  @Option(names = "--consumer-requests", defaultValue = "200",
+      description = "Requests each demo consumer (one pay-per-use, one subscription) sends"
+          + " after training; 0 = none (default ${DEFAULT-VALUE}).")
+  int consumerRequests;
+
   @Option(names = "--no-market",
       description = "Skip the data market (by default a Kafka broker and the billing service"
           + " run, and the coordinator publishes contribution and model-version events).")
@@ -135,6 +140,8 @@ public final class DemoCommand implements Callable<Integer> {
         CoordinatorServer server = new CoordinatorServer(config, listeners).start();
         NodeProcesses nodes = new NodeProcesses(dir)) {
       Runtime.getRuntime().addShutdownHook(new Thread(nodes::close));
+      io.cohort.deploy.spec.ConsumerSchema.save(file, fspec.getFederationId(),
+          dir.resolve("coordinator"));
       Federation federation = server.federations().create(fspec, bound.validation());
       console.header(fspec, server.target(), dir, file.nodes().size());
       server.dashboardUrl().ifPresent(url -> System.out.println("dashboard: " + url));
@@ -176,9 +183,21 @@ public final class DemoCommand implements Callable<Integer> {
       server.federations().awaitTerminal(federation.id(), Long.MAX_VALUE);
       List<RoundSummary> rounds = federation.rounds();
       console.summary(federation, rounds);
+      DemoConsumers consumers = null;
+      if (federation.state() == FederationState.COMPLETED && consumerRequests > 0) {
+        consumers = new DemoConsumers().run(server.target(), consumerRequests, System.out);
+        if (marketplace != null && !consumers.awaitBilled(marketplace.bootstrapServers(),
+            Duration.ofSeconds(60))) {
+          System.out.println("billing has not booked all usage within 60 s; the billing"
+              + " section may be incomplete");
+        }
+      }
       var billingSection = marketplace != null ? marketplace.summary(System.out) : null;
       if (report != null) {
         var json = DemoReport.build(federation, rounds, federation.nodes().snapshot());
+        if (consumers != null) {
+          json.set("usage", consumers.report());
+        }
         if (billingSection != null) {
           json.set("billing", billingSection);
         }

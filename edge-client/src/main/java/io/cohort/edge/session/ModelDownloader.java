@@ -8,6 +8,7 @@ import io.cohort.proto.v1.FederationServiceGrpc;
 import io.cohort.proto.v1.Manifest;
 import io.cohort.proto.v1.ModelChunk;
 import io.cohort.proto.v1.Task;
+import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
@@ -40,8 +41,9 @@ final class ModelDownloader {
         null);
     while (chunks.hasNext()) {
       ModelChunk c = chunks.next();
-      byte[] data = c.getData().toByteArray();
-      decoder.accept(data, 0, data.length);
+      for (ByteBuffer part : c.getData().asReadOnlyByteBufferList()) {
+        decoder.accept(part); // no intermediate byte[] per chunk
+      }
     }
     return decoder.finish(manifest.getSha256());
   }

@@ -1,6 +1,6 @@
 package io.cohort.edge.session;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.cohort.model.codec.PayloadEncoder;
 import io.cohort.model.codec.Sha256;
 import io.cohort.model.layout.ParameterLayout;
@@ -82,7 +82,7 @@ final class UpdateUploader {
       }
       int len = Math.min(CHUNK_BYTES, payload.length - off);
       out.onNext(UpdateChunk.newBuilder().setData(UpdateData.newBuilder().setOffset(off)
-          .setData(ByteString.copyFrom(payload, off, len))).build());
+          .setData(UnsafeByteOperations.unsafeWrap(payload, off, len))).build()); // never modified
     }
     if (!result.isDone()) {
       out.onNext(UpdateChunk.newBuilder().setTrailer(UpdateTrailer.newBuilder().setSha256(sha))

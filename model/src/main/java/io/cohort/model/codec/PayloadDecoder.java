@@ -2,6 +2,9 @@ package io.cohort.model.codec;
 
 import io.cohort.model.layout.ParameterLayout;
 import io.cohort.proto.v1.Encoding;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.ShortBuffer;
 import java.security.MessageDigest;
 
 /**
@@ -73,6 +76,53 @@ public final class PayloadDecoder {
     while (i < end) {
       pending[pendingBytes++] = data[i++];
     }
+  }
+
+  /**
+   * Accepts the next slice of the payload from a buffer (its remaining bytes; the position is
+   * not moved). Whole elements are read through a little-endian view (float32 in bulk), with no
+   * intermediate byte array: this is the coordinator's hot path for uploads.
+   *
+   * @throws PayloadException if the payload grows past the expected size or holds a non-finite value
+   */
+  public void accept(ByteBuffer data) {
+    ByteBuffer slice = data.slice().order(ByteOrder.LITTLE_ENDIAN);
+    int length = slice.remaining();
+    if (pendingBytes > 0 || length % bytesPerElement != 0) {
+      byte[] copy = new byte[length]; // a slice that splits an element takes the general path
+      slice.get(copy);
+      accept(copy, 0, length);
+      return;
+    }
+    if (bytesReceived() + length > expectedBytes()) {
+      throw new PayloadException("payload is longer than its manifest: more than "
+          + expectedBytes() + " bytes");
+    }
+    sha256.update(slice.duplicate());
+    int n = length / bytesPerElement;
+    if (bytesPerElement == 4) {
+      slice.asFloatBuffer().get(values, elements, n);
+    } else {
+      ShortBuffer halves = slice.asShortBuffer();
+      for (int k = 0; k < n; k++) {
+        values[elements + k] = Float16.toFloat(halves.get(k));
+      }
+    }
+    double norm = 0;
+    for (int k = elements, end = elements + n; k < end; k++) {
+      norm += (double) values[k] * values[k];
+    }
+    // In double precision, squares of finite floats cannot overflow even summed over 2^31
+    // elements, so the sum is finite exactly when every value is: look for the culprit only then.
+    if (!Double.isFinite(norm)) {
+      for (int k = elements, end = elements + n; k < end; k++) {
+        if (!Float.isFinite(values[k])) {
+          throw new PayloadException("non-finite value " + values[k] + " at element " + k);
+        }
+      }
+    }
+    squaredNorm += norm;
+    elements += n;
   }
 
   private float read(byte[] b, int at) {

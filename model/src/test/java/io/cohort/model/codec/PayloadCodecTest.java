@@ -38,6 +38,42 @@ class PayloadCodecTest {
     assertThat(decoder.l2Norm()).isCloseTo(norm, org.assertj.core.data.Offset.offset(1e-9));
   }
 
+  @Property(tries = 200)
+  void bufferSlicesDecodeLikeByteArraySlices(@ForAll @IntRange(min = 1, max = 300) int n,
+      @ForAll @IntRange(min = 1, max = 17) int chunk, @ForAll boolean float16) {
+    Encoding encoding = float16 ? Encoding.FLOAT16 : Encoding.FLOAT32;
+    float[] values = randomValues(n, n * 17L + chunk);
+    byte[] payload = PayloadEncoder.encode(values, encoding);
+    PayloadDecoder reference = new PayloadDecoder(encoding, n, null);
+    reference.accept(payload, 0, payload.length);
+    PayloadDecoder buffered = new PayloadDecoder(encoding, n, null);
+    for (int off = 0; off < payload.length; off += chunk) {
+      buffered.accept(java.nio.ByteBuffer.wrap(payload, off,
+          Math.min(chunk, payload.length - off)));
+    }
+    assertThat(buffered.finish(Sha256.of(payload))).containsExactly(reference.finish(null));
+    assertThat(buffered.l2Norm()).isCloseTo(reference.l2Norm(),
+        org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void bufferSliceWithANonFiniteValueIsRefused() {
+    float[] values = {1f, Float.NaN, 2f};
+    byte[] payload = PayloadEncoder.encode(values, Encoding.FLOAT32);
+    PayloadDecoder decoder = new PayloadDecoder(Encoding.FLOAT32, 3, null);
+    assertThatThrownBy(() -> decoder.accept(java.nio.ByteBuffer.wrap(payload)))
+        .isInstanceOf(PayloadException.class).hasMessageContaining("non-finite value NaN at"
+            + " element 1");
+  }
+
+  @Test
+  void bufferSliceLongerThanTheManifestIsRefused() {
+    byte[] payload = PayloadEncoder.encode(new float[4], Encoding.FLOAT32);
+    PayloadDecoder decoder = new PayloadDecoder(Encoding.FLOAT32, 3, null);
+    assertThatThrownBy(() -> decoder.accept(java.nio.ByteBuffer.wrap(payload)))
+        .isInstanceOf(PayloadException.class).hasMessageContaining("longer than its manifest");
+  }
+
   @Property(tries = 500)
   void float16KeepsElevenSignificantBits(@ForAll @FloatRange(min = -60000, max = 60000) float v) {
     float back = Float16.toFloat(Float16.fromFloat(v));

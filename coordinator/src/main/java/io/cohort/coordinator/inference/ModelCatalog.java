@@ -1,0 +1,115 @@
+package io.cohort.coordinator.inference;
+
+import io.cohort.coordinator.federation.Federation;
+import io.cohort.coordinator.federation.Federations;
+import io.cohort.coordinator.market.MarketEvents;
+import io.cohort.model.inference.ForwardPass;
+import io.cohort.proto.v1.FederationSpec;
+import io.cohort.proto.v1.InferenceSchema;
+import io.cohort.proto.v1.ModelOffer;
+import io.cohort.proto.v1.RoundOutcome;
+import io.cohort.proto.v1.RoundSummary;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The model versions on sale and their loaded form. A version is on sale once its round
+ * succeeded (then its price and contribution shares were published to billing); the latest one
+ * answers unpinned requests. Each version is loaded once and kept; a new round's version is
+ * picked up by the next request, while requests in flight finish on the one they resolved.
+ */
+public final class ModelCatalog {
+
+  private final Federations federations;
+  private final InferenceSchemas schemas;
+  private final int maxRecords;
+  private final Map<String, ServedModel> loaded = new ConcurrentHashMap<>();
+  private final Map<String, FeatureEncoder> encoders = new ConcurrentHashMap<>();
+
+  public ModelCatalog(Federations federations, InferenceSchemas schemas, int maxRecords) {
+    this.federations = federations;
+    this.schemas = schemas;
+    this.maxRecords = maxRecords;
+  }
+
+  /** The federation named, or the only one when the name is empty. */
+  public Federation federation(String federationId) throws InferenceException {
+    if (federationId.isEmpty()) {
+      List<Federation> all = federations.list();
+      if (all.size() == 1) {
+        return all.get(0);
+      }
+      throw new InferenceException(Status.Code.INVALID_ARGUMENT, "invalid_input",
+          "federation_id: required, this coordinator serves " + all.stream()
+              .map(Federation::id).toList());
+    }
+    return federations.get(federationId).orElseThrow(() -> new InferenceException(
+        Status.Code.NOT_FOUND, "unknown_federation", "federation_id: no federation '"
+            + federationId + "'"));
+  }
+
+  /** The version answering a request: the pinned one, or the latest on sale. */
+  public ServedModel resolve(Federation f, String pinned) throws InferenceException {
+    if (f.completedRounds() == 0) {
+      throw new InferenceException(Status.Code.FAILED_PRECONDITION, "no_model",
+          "federation '" + f.id() + "' has no model version on sale yet (no round finished)");
+    }
+    // The current version is the last succeeded round's: the latest on sale.
+    String version = f.currentVersion();
+    if (!pinned.isEmpty()) {
+      ServedModel known = loaded.get(f.id() + "/" + pinned);
+      if (known != null) {
+        return known;
+      }
+      if (offers(f).stream().noneMatch(o -> o.getVersion().equals(pinned))) {
+        throw new InferenceException(Status.Code.NOT_FOUND, "unknown_version",
+            "model_version: '" + pinned + "' is not a version of federation '" + f.id()
+                + "' on sale (see ListModels)");
+      }
+      version = pinned;
+    }
+    String v = version;
+    return loaded.computeIfAbsent(f.id() + "/" + v, k -> new ServedModel(f.id(), v,
+        new ForwardPass(f.architecture()), f.registry().parameters(v), encoder(f)));
+  }
+
+  /** Versions on sale, newest first; the first is the latest. */
+  public List<ModelOffer> offers(Federation f) {
+    FederationSpec spec = f.spec();
+    List<ModelOffer> out = new ArrayList<>();
+    List<RoundSummary> rounds = f.rounds();
+    for (int i = rounds.size() - 1; i >= 0; i--) {
+      RoundSummary r = rounds.get(i);
+      if (r.getOutcome() != RoundOutcome.SUCCEEDED || r.getModelVersion().isEmpty()) {
+        continue;
+      }
+      double quality = Double.isFinite(r.getQuality()) ? r.getQuality() : 0;
+      out.add(ModelOffer.newBuilder().setFederationId(f.id()).setVersion(r.getModelVersion())
+          .setRound(r.getRound())
+          .setQualityMetric(spec.getQualityMetric().isEmpty() ? "auc" : spec.getQualityMetric())
+          .setQuality(quality).setPriceMicrosPer1000(MarketEvents.listPrice(spec, quality))
+          .setCurrency(MarketEvents.currency(spec)).setLatest(out.isEmpty()).build());
+    }
+    return out;
+  }
+
+  public InferenceSchema schema(Federation f) {
+    return encoderSchema(f);
+  }
+
+  public List<Federation> federations() {
+    return federations.list();
+  }
+
+  private FeatureEncoder encoder(Federation f) {
+    return encoders.computeIfAbsent(f.id(), id -> new FeatureEncoder(encoderSchema(f),
+        maxRecords));
+  }
+
+  private InferenceSchema encoderSchema(Federation f) {
+    return schemas.load(f.id(), f.spec().getModel());
+  }
+}
