@@ -6,6 +6,8 @@ import io.cohort.deploy.cli.FederationCommand;
 import io.cohort.deploy.cli.NodesCommand;
 import io.cohort.deploy.cli.RoundsCommand;
 import io.cohort.deploy.cli.StatusCommand;
+import io.cohort.deploy.config.ConfigOption;
+import io.cohort.deploy.config.ConfigReferenceCommand;
 import io.cohort.deploy.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,12 +31,33 @@ public final class CohortMain implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(run(args));
+  }
+
+  /**
+   * Runs one command line with settings from flags, {@code COHORT_*} variables and
+   * {@code --config FILE} (see docs/configuration.md).
+   */
+  public static int run(String... args) {
+    CommandLine cli;
+    try {
+      cli = ConfigOption.install(commandLine(), args, System.getenv());
+    } catch (UserError e) {
+      System.err.println("cohort: " + e.getMessage());
+      return 2;
+    }
+    return cli.execute(args);
+  }
+
+  /** The full command tree with settings installed but no environment or file: for docs. */
+  public static CommandLine referenceTree() {
+    return ConfigOption.install(commandLine(), new String[0], java.util.Map.of());
   }
 
   /** The command line with Cohort's error conventions: one line saying what to fix, exit 2. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new CohortMain());
+    cli.addSubcommand(new ConfigReferenceCommand(CohortMain::referenceTree));
     cli.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();
       c.getErr().println("cohort: " + ex.getMessage() + " (see '" + c.getCommandSpec()

@@ -116,7 +116,9 @@ public record FederationFile(FederationSpec spec, String schema, String validati
           + " does not exist");
     }
     String validation = root.path("validation").asText("");
-    if (!validation.isEmpty() && baseDir != null && !Files.isRegularFile(baseDir.resolve(validation))) {
+    // builtin:heart names the preset's held-out rows, not a file (also in a spec on disk).
+    if (!validation.isEmpty() && !validation.startsWith("builtin:") && baseDir != null
+        && !Files.isRegularFile(baseDir.resolve(validation))) {
       throw new UserError("spec " + name + ": validation file " + baseDir.resolve(validation)
           + " does not exist");
     }
