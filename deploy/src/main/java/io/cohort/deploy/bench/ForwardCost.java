@@ -16,7 +16,7 @@ import java.util.Locale;
 /**
  * The cost of scoring alone, without gRPC: the plain-Java {@link ForwardPass} against a DJL
  * (PyTorch) block holding the same parameters, per call of 1 and of 64 rows. Decides which
- * engine serves (see docs/decisions/0010-inference-forward-pass.md).
+ * engine serves (see docs/decisions/0006-inference-forward-pass.md).
  */
 final class ForwardCost {
 
