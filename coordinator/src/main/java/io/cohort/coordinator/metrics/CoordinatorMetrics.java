@@ -1,5 +1,7 @@
 package io.cohort.coordinator.metrics;
 
+import io.cohort.billing.events.SpoolingEventPublisher;
+import io.cohort.billing.metrics.BillingMetrics;
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.federation.FederationListener;
 import io.cohort.proto.v1.FederationState;
@@ -46,13 +48,10 @@ public final class CoordinatorMetrics implements FederationListener {
   public static final String NODES_ACTIVE = "cohort.nodes.active";
   public static final String NODES = "cohort.nodes";
   public static final String FEDERATIONS = "cohort.federations";
-  /** Reserved for model serving: requests by outcome, and their latency. */
+  /** Model serving: requests by outcome and their latency, predictions, refusals by reason. */
   public static final String INFERENCE_REQUESTS = "cohort.inference.requests";
   public static final String INFERENCE_PREDICTIONS = "cohort.inference.predictions";
   public static final String INFERENCE_REJECTED = "cohort.inference.rejected";
-  /** Reserved for event publishing: events handed to Kafka, and events spooled to disk. */
-  public static final String EVENTS_PUBLISHED = "cohort.events.published";
-  public static final String EVENTS_SPOOLED = "cohort.events.spooled";
 
   private static final String FEDERATION = "federation";
   private static final String UNKNOWN = "unknown";
@@ -169,7 +168,7 @@ public final class CoordinatorMetrics implements FederationListener {
         .description("gRPC message bytes sent").tags("method", method).register(registry);
   }
 
-  // ---- reserved: model serving and event publishing (not yet called) ---------------------------
+  // ---- model serving ---------------------------------------------------------------------------
 
   /** One inference request and its latency; {@code outcome} is ok or a gRPC status code. */
   public void inferenceRequest(String federationId, String outcome, long nanos) {
@@ -190,14 +189,12 @@ public final class CoordinatorMetrics implements FederationListener {
         .tags("reason", reason).register(registry).increment();
   }
 
-  public void eventPublished(String topic) {
-    Counter.builder(EVENTS_PUBLISHED).description("Events acknowledged by Kafka")
-        .tags("topic", topic).register(registry).increment();
-  }
-
-  public void eventSpooled(String topic) {
-    Counter.builder(EVENTS_SPOOLED).description("Events written to the local spool while Kafka"
-        + " was unreachable").tags("topic", topic).register(registry).increment();
+  /**
+   * Events this coordinator publishes (contributions, model versions, usage): spooled to disk,
+   * acknowledged by Kafka, and pending; read from the publisher itself, so they cannot drift.
+   */
+  public void bindPublisher(SpoolingEventPublisher publisher) {
+    BillingMetrics.bindPublisher(registry, publisher);
   }
 
   // ---- gauges ----------------------------------------------------------------------------------

@@ -159,6 +159,7 @@ public final class CoordinatorServer implements AutoCloseable {
       publisher = SpoolingEventPublisher.open(config.kafkaBootstrap(),
           config.dataDir().resolve("event-spool"));
       market = new MarketEvents(publisher);
+      metrics.bindPublisher(publisher);
       all.add(market);
     } else {
       publisher = null;

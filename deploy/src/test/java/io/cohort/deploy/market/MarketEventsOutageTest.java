@@ -56,7 +56,7 @@ class MarketEventsOutageTest {
     EmbeddedKafka restarted = null;
     List<EdgeClient> clients = new ArrayList<>();
     try (CoordinatorServer server = new CoordinatorServer(new CoordinatorServer.Config(
-        "127.0.0.1", 0, dir.resolve("coordinator"), 500, 2).withKafka(bootstrap), List.of())
+        "127.0.0.1", 0, dir.resolve("coordinator"), 500, 2, 0).withKafka(bootstrap), List.of())
         .start()) {
       kafka.close(); // the broker goes away before any event is published
       // Two well-separated classes: the validation utility responds to the updates.
@@ -108,6 +108,11 @@ class MarketEventsOutageTest {
       assertThat(versions).extracting(ModelVersionEvent::getRound).containsExactly(1, 2, 3);
       assertThat(versions.get(2).getContributionSharesList()).isNotEmpty();
       assertThat(versions.get(2).getPriceMicrosPer1000()).isPositive();
+      // /metrics counts what was spooled during the outage and delivered after it
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+          server.metrics().scrape()).contains("cohort_events_pending 0.0")
+          .containsPattern("cohort_events_spooled_total (9|[1-9][0-9]+)\\.0")
+          .containsPattern("cohort_events_published_total (9|[1-9][0-9]+)\\.0"));
     } finally {
       clients.forEach(EdgeClient::close);
       if (restarted != null) {
