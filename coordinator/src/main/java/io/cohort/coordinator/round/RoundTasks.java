@@ -108,7 +108,7 @@ public final class RoundTasks {
       if (refusal != null) {
         return new UpdateDecision(Outcome.REFUSED, refusal, 0);
       }
-      accumulator.add(delta, sampleCount);
+      accumulator.add(task.nodeId(), delta, sampleCount);
       if (retained != null) {
         // The delta array is a reused staging buffer: keep a copy for scoring.
         retained.put(task.nodeId(), new io.cohort.coordinator.contribution.NodeUpdate(
@@ -143,6 +143,16 @@ public final class RoundTasks {
         return "task " + task.taskId() + " expired: its deadline passed";
       }
       return null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether the phase still accepts results: not yet closed by its deadline or the round's end. */
+  public boolean isOpen() {
+    lock.lock();
+    try {
+      return !closed;
     } finally {
       lock.unlock();
     }

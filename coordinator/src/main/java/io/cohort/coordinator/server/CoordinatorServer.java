@@ -111,6 +111,7 @@ public final class CoordinatorServer implements AutoCloseable {
         config.httpPort(), audit, metrics, () -> ready);
     List<FederationListener> all = new ArrayList<>(listeners);
     all.add(metrics);
+    all.add(new io.cohort.coordinator.audit.FlaggedUpdatesAudit(audit)); // robust aggregation
     if (web != null) {
       all.addAll(web.listeners());
     }
