@@ -148,16 +148,6 @@ public final class RoundTasks {
     }
   }
 
-  /** Whether the phase still accepts results: not yet closed by its deadline or the round's end. */
-  public boolean isOpen() {
-    lock.lock();
-    try {
-      return !closed;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /** Whether an update was already accepted for this task (a re-send may be a retry). */
   public boolean hasAcceptedUpdate(TaskRecord task) {
     lock.lock();

@@ -151,10 +151,10 @@ public final class UpdateReceiver implements StreamObserver<UpdateChunk> {
       throw Status.FAILED_PRECONDITION.withDescription(entry.phase().refusal(task))
           .asRuntimeException();
     }
-    if (isRetryCandidate(task) && !entry.phase().isOpen()) {
+    if (isRetryCandidate(task) && federation.completedRounds() >= task.round()) {
       throw Status.FAILED_PRECONDITION.withDescription("replay refused: task " + task.taskId()
           + " of round " + task.round() + " is finished and its update was counted; a retry is"
-          + " accepted only while the round is open").asRuntimeException();
+          + " answered only until the round ends").asRuntimeException();
     }
     pool = staging.apply(federation);
     buffer = pool.acquire(Math.max(1, task.deadlineMs() - System.currentTimeMillis()));
