@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
         NodesCommand.class, FederationCommand.class, AuditCommand.class,
         io.cohort.edge.privacy.PrivacyCommand.class, io.cohort.edge.privacy.DpBenchCommand.class,
         io.cohort.billing.cli.BillingCommand.class, io.cohort.billing.bench.BillingBenchCommand.class,
-        io.cohort.deploy.plot.PrivacyUtilityCommand.class, CommandLine.HelpCommand.class})
+        io.cohort.deploy.plot.PrivacyUtilityCommand.class,
+        io.cohort.deploy.attack.AttackBenchCommand.class, CommandLine.HelpCommand.class})
 public final class CohortMain implements Runnable {
 
   @CommandLine.Spec

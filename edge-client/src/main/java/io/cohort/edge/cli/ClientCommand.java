@@ -6,6 +6,7 @@ import io.cohort.edge.privacy.DpSettings;
 import io.cohort.edge.privacy.PrivacyBudget;
 import io.cohort.edge.privacy.PrivacyLedger;
 import io.cohort.edge.session.EdgeClient;
+import io.cohort.edge.task.AttackingWork;
 import io.cohort.edge.task.ConstantUpdateWork;
 import io.cohort.edge.task.LocalWork;
 import io.cohort.edge.training.DjlLocalWork;
@@ -107,6 +108,15 @@ public final class ClientCommand implements Callable<Integer> {
   @Mixin
   PrivacyOptions privacy;
 
+  @Option(names = "--attack", description = "Robustness testing only: poison this node's"
+      + " updates after honest training: scale, sign-flip or random (see --attack-factor).")
+  String attack;
+
+  @Option(names = "--attack-factor", defaultValue = "10",
+      description = "With --attack: the scale (scale, sign-flip) or the noise standard deviation"
+          + " (random) (default ${DEFAULT-VALUE}).")
+  double attackFactor;
+
   @Spec
   CommandSpec spec;
 
@@ -164,6 +174,11 @@ public final class ClientCommand implements Callable<Integer> {
       summary = DatasetSummary.newBuilder().setTrainExamples(data.train().rows())
           .setEvalExamples(data.eval().rows()).setSchemaFingerprint(data.schemaFingerprint())
           .setInputFeatures(data.schema().inputFeatures()).build();
+    }
+    if (attack != null) {
+      work = new AttackingWork(work, AttackingWork.Attack.parse(attack), attackFactor);
+      System.out.printf(Locale.ROOT, "[%s] WARNING: attack simulation on: %s x %s%n", node,
+          attack, attackFactor);
     }
     ConsoleProgress console = new ConsoleProgress(System.out, System.console() != null, node);
     try (EdgeClient client = new EdgeClient(new EdgeClient.Config(coordinator, federation, node),
