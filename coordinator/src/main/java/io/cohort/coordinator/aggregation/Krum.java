@@ -12,10 +12,17 @@ import java.util.stream.IntStream;
  * the plain mean of the {@code m} best. {@code f} is the number of attackers to tolerate; the
  * guarantee needs {@code n > 2f + 2}, and with fewer updates at least one neighbour is scored.
  *
- * <p>The {@code f} worst-scored updates are flagged (the ones Krum would exclude even at
- * {@code m = n - f}); honest updates merely not picked by plain Krum are not.
+ * <p>Of the {@code f} worst-scored updates (the ones Krum excludes even at {@code m = n - f}),
+ * those whose score is also over {@link #OUTLIER_SCORE} times the median score are flagged: an
+ * honest site whose data merely differs from the others' is left out but not accused.
  */
 final class Krum extends RobustStrategy {
+
+  /**
+   * Score, in median scores, beyond which a left-out update is flagged. Scores are squared
+   * distances: 9 is the coordinate-wise strategies' 3 times the median distance.
+   */
+  static final double OUTLIER_SCORE = 9.0;
 
   private final int f;
   private final int m;
@@ -54,10 +61,14 @@ final class Krum extends RobustStrategy {
         .toArray(Integer[]::new);
     int keep = Math.max(1, Math.min(n, m == 0 ? n - f : m));
     int[] selected = Arrays.stream(ranked, 0, keep).mapToInt(Integer::intValue).toArray();
+    double medianScore = score[ranked[n / 2]];
     for (int r = Math.max(keep, n - f); r < n; r++) {
       int u = ranked[r];
-      updates.flag(updates.nodeId(u), String.format("not selected by %s: score %.4g ranks %d of"
-          + " %d (f=%d)", name(), score[u], r + 1, n, f));
+      if (score[u] > OUTLIER_SCORE * medianScore) {
+        updates.flag(updates.nodeId(u), String.format("not selected by %s: score %.4g ranks %d"
+            + " of %d (f=%d), over %.0f times the median score %.4g", name(), score[u], r + 1, n,
+            f, OUTLIER_SCORE, medianScore));
+      }
     }
     return meanOf(updates, selected);
   }

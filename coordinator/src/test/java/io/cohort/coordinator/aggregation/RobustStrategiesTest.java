@@ -86,6 +86,14 @@ class RobustStrategiesTest {
   }
 
   @Test
+  void krumLeavesOutButDoesNotFlagAnHonestUpdateThatIsNoOutlier() {
+    float[][] honest = {UPDATES[0], UPDATES[1], UPDATES[2], UPDATES[3]};
+    // f=1, n=4: one neighbour; scores a 3, b 2, c 3, d 2 -> b applied; c is last but typical
+    assertModel(finish(new Krum("krum", 1, 1, staging), honest), 3, 3, 1);
+    assertThat(lastFlags).isEmpty();
+  }
+
+  @Test
   void multiKrumAveragesTheBestScoredUpdates() {
     // m=0 -> n - f = 4: a, b, c, d -> mean (2, 0.75, -1.75)
     assertModel(finish(new Krum("multikrum", 1, 0, staging), UPDATES), 3, 2.75, 1.25);

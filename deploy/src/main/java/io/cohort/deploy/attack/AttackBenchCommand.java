@@ -87,7 +87,8 @@ public final class AttackBenchCommand implements Callable<Integer> {
       params.put("norm_filter_bound", 1.0); // honest heart updates have norm ~0.1 to 0.5
     }
     switch (name) {
-      case "trimmed_mean" -> params.put("beta", 0.34); // trims 2 of 6 at each end
+      // Trims as many values as there are attackers at each end: 1 of 5, 2 of 6.
+      case "trimmed_mean" -> params.put("beta", (attackers + 0.5) / (4 + attackers));
       case "krum", "multikrum" -> params.put("f", (double) attackers);
       default -> { }
     }
