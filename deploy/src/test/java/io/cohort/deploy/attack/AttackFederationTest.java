@@ -12,9 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The heart federation with two sign-flipping attackers (x10) next to the four hospitals, real
- * DJL training over gRPC: FedAvg is wrecked, the robust strategies keep the accuracy of the
- * federation without attackers, and the attackers are the nodes marked suspect.
+ * The heart federation (four hospitals, real DJL training over gRPC on 127.0.0.1) with one
+ * attacking node next to them, 10 rounds: FedAvg is wrecked by a sign-flipped update (x10) and by
+ * random noise, the robust strategies keep (most of) the accuracy of the federation without
+ * attackers, and the attacker is the node marked suspect. The numbers are in
+ * docs/robust-aggregation.md.
  */
 class AttackFederationTest {
 
@@ -22,13 +24,15 @@ class AttackFederationTest {
   @TempDir static Path dir;
   static DjlRuntime runtime;
   static AttackFederation.Result clean;
+  static AttackFederation.Result fedAvgSignFlip;
   static final List<AttackFederation.Result> all = new ArrayList<>();
   static int runs;
 
   @BeforeAll
-  static void baseline() throws Exception {
+  static void baselines() throws Exception {
     runtime = DjlRuntime.start(DjlRuntime.Settings.defaults());
     clean = run("fedavg", "none");
+    fedAvgSignFlip = run("fedavg", "sign-flip");
   }
 
   @AfterAll
@@ -38,42 +42,54 @@ class AttackFederationTest {
 
   static AttackFederation.Result run(String strategy, String attack) throws Exception {
     AttackFederation.Result r = AttackFederation.run(AttackBenchCommand.setup(strategy, attack,
-        2, 10, ROUNDS), dir.resolve("run-" + runs++), runtime);
+        1, 10, ROUNDS), dir.resolve("run-" + runs++), runtime);
     all.add(r);
     return r;
   }
 
   @Test
-  void fedAvgDegradesUnderSignFlippingAttackers() throws Exception {
-    assertThat(clean.accuracy()).isGreaterThan(0.74);
-    assertThat(run("fedavg", "sign-flip").accuracy()).isLessThan(clean.accuracy() - 0.15);
+  void fedAvgDegradesUnderASignFlippingAttacker() {
+    assertThat(clean.accuracy()).isGreaterThan(0.77);
+    assertThat(fedAvgSignFlip.accuracy()).isLessThan(clean.accuracy() - 0.3);
+    assertThat(clean.suspects()).isEmpty();
   }
 
   @Test
-  void medianHoldsAccuracyAndMarksTheAttackers() throws Exception {
-    AttackFederation.Result r = run("median", "sign-flip");
-    assertThat(r.accuracy()).isGreaterThan(clean.accuracy() - 0.05);
-    assertThat(r.suspects()).containsExactlyInAnyOrder("attacker-1", "attacker-2");
-  }
-
-  @Test
-  void krumHoldsAccuracyAndFlagsOnlyTheAttackers() throws Exception {
-    AttackFederation.Result r = run("krum", "sign-flip");
-    assertThat(r.accuracy()).isGreaterThan(clean.accuracy() - 0.05);
-    assertThat(r.flaggedAttackers()).isEqualTo(2 * ROUNDS);
+  void multiKrumHoldsAccuracyAndMarksOnlyTheAttacker() throws Exception {
+    AttackFederation.Result r = run("multikrum", "sign-flip");
+    assertThat(r.accuracy()).isGreaterThanOrEqualTo(clean.accuracy() - 0.03);
+    assertThat(r.suspects()).containsExactly("attacker-1");
+    assertThat(r.flaggedAttackers()).isEqualTo(ROUNDS);
     assertThat(r.flaggedHonest()).isZero();
   }
 
   @Test
-  void trimmedMeanHoldsAccuracy() throws Exception {
-    assertThat(run("trimmed_mean", "sign-flip").accuracy())
-        .isGreaterThan(clean.accuracy() - 0.05);
+  void multiKrumWithoutAttackersAccusesNoHospital() throws Exception {
+    AttackFederation.Result r = run("multikrum", "none");
+    assertThat(r.accuracy()).isGreaterThanOrEqualTo(clean.accuracy() - 0.06);
+    assertThat(r.flaggedHonest()).isZero();
+    assertThat(r.suspects()).isEmpty();
   }
 
   @Test
-  void normFilterInFrontOfFedAvgStopsBoostedUpdates() throws Exception {
-    AttackFederation.Result r = run("fedavg+norm_filter", "scale");
-    assertThat(r.accuracy()).isGreaterThan(clean.accuracy() - 0.05);
-    assertThat(r.suspects()).containsExactlyInAnyOrder("attacker-1", "attacker-2");
+  void trimmedMeanHoldsAccuracy() throws Exception {
+    AttackFederation.Result r = run("trimmed_mean", "sign-flip");
+    assertThat(r.accuracy()).isGreaterThanOrEqualTo(clean.accuracy() - 0.06);
+    assertThat(r.suspects()).containsExactly("attacker-1");
+  }
+
+  @Test
+  void medianHoldsFarBetterThanFedAvg() throws Exception {
+    AttackFederation.Result r = run("median", "sign-flip");
+    assertThat(r.accuracy()).isGreaterThan(fedAvgSignFlip.accuracy() + 0.25);
+    assertThat(r.suspects()).containsExactly("attacker-1");
+  }
+
+  @Test
+  void normFilterInFrontOfFedAvgStopsRandomUpdates() throws Exception {
+    AttackFederation.Result r = run("fedavg+norm_filter", "random");
+    assertThat(r.accuracy()).isGreaterThanOrEqualTo(clean.accuracy() - 0.03);
+    assertThat(r.suspects()).containsExactly("attacker-1");
+    assertThat(r.flaggedHonest()).isZero();
   }
 }

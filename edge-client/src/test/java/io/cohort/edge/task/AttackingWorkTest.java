@@ -12,7 +12,8 @@ class AttackingWorkTest {
 
   float[] attacked(AttackingWork.Attack attack, double factor, int round) {
     return new AttackingWork(honest, attack, factor).train(null,
-        Task.newBuilder().setRound(round).build(), new float[3], null, () -> false).delta();
+        Task.newBuilder().setRound(round).build(), new float[3],
+        io.cohort.edge.training.ProgressListener.NONE, () -> false).delta();
   }
 
   @Test
