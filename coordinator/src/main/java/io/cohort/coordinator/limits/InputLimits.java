@@ -16,10 +16,11 @@ import io.grpc.StatusRuntimeException;
 public record InputLimits(int maxIdChars, int minChunkBytes, double callsPerMinute, int burst) {
 
   /**
-   * A node makes one download and one upload per round; retries and several federations fit in
-   * the burst. Ids are UUIDs and content hashes, far below 128 characters.
+   * A node makes one download and one upload per round; 10 a second leaves room for benchmark
+   * rounds of small models and for retries, while a flood from one identity is cut off. Ids are
+   * UUIDs and content hashes, far below 128 characters.
    */
-  public static final InputLimits DEFAULTS = new InputLimits(128, 16 << 10, 60, 30);
+  public static final InputLimits DEFAULTS = new InputLimits(128, 16 << 10, 600, 60);
 
   /**
    * Returns {@code value} if it is at most {@link #maxIdChars} characters.

@@ -10,17 +10,16 @@ import io.cohort.coordinator.federation.Federations;
 import io.cohort.coordinator.operator.OperatorGrpcService;
 import io.cohort.coordinator.server.CoordinatorServer;
 import io.cohort.coordinator.transfer.FederationGrpcService;
+import io.cohort.coordinator.transfer.TestNodeSession;
 import io.cohort.model.codec.PayloadEncoder;
 import io.cohort.model.codec.Sha256;
 import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.model.layout.ParameterLayout;
 import io.cohort.proto.v1.ClientMessage;
-import io.cohort.proto.v1.DatasetSummary;
 import io.cohort.proto.v1.DownloadModelRequest;
 import io.cohort.proto.v1.Encoding;
 import io.cohort.proto.v1.FederationServiceGrpc;
 import io.cohort.proto.v1.FederationSpec;
-import io.cohort.proto.v1.Hello;
 import io.cohort.proto.v1.Manifest;
 import io.cohort.proto.v1.ModelSpec;
 import io.cohort.proto.v1.Node;
@@ -39,7 +38,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -116,21 +114,7 @@ class FederationServiceFuzzTest {
         .setModel(MODEL).setSchemaFingerprint("s").setRounds(1).setMinNodes(1)
         .setRoundTimeoutMs(600_000).setEvalTimeoutMs(2_000).setMaxUpdateNorm(1e6).build());
     BlockingQueue<ServerMessage> inbox = new LinkedBlockingQueue<>();
-    session = FederationServiceGrpc.newStub(channel).session(new StreamObserver<>() {
-      @Override
-      public void onNext(ServerMessage m) {
-        inbox.add(m);
-      }
-
-      @Override
-      public void onError(Throwable t) {}
-
-      @Override
-      public void onCompleted() {}
-    });
-    session.onNext(ClientMessage.newBuilder().setHello(Hello.newBuilder().setFederationId("fed")
-        .setNodeId("n1").setDataset(DatasetSummary.newBuilder().setTrainExamples(50)
-            .setSchemaFingerprint("s").setInputFeatures(4))).build());
+    session = TestNodeSession.open(channel, "n1", 4, inbox);
     federation.start();
     ServerMessage m;
     do {
@@ -158,7 +142,7 @@ class FederationServiceFuzzTest {
 
   // --- properties -------------------------------------------------------------------------
 
-  @Property(tries = 400)
+  @Property(tries = 600)
   void mutatedUploadStreamsAreRefusedPreciselyWithoutStateChange(
       @ForAll("brokenUploads") List<UpdateChunk> stream) throws Exception {
     String before = state();
@@ -169,7 +153,7 @@ class FederationServiceFuzzTest {
     assertThat(state()).isEqualTo(before);
   }
 
-  @Property(tries = 200)
+  @Property(tries = 300)
   void mutatedDownloadRequestsAreRefusedPrecisely(
       @ForAll("brokenDownloads") DownloadModelRequest request) throws Exception {
     String before = state();
@@ -181,7 +165,7 @@ class FederationServiceFuzzTest {
     assertThat(state()).isEqualTo(before);
   }
 
-  @Property(tries = 400)
+  @Property(tries = 600)
   void randomBytesToEveryMethodGetAPreciseStatus(@ForAll("methods") String method,
       @ForAll("garbage") List<byte[]> messages) throws Exception {
     String before = state();

@@ -12,12 +12,10 @@ import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.model.layout.ParameterLayout;
 import io.cohort.model.layout.TensorShape;
 import io.cohort.proto.v1.ClientMessage;
-import io.cohort.proto.v1.DatasetSummary;
 import io.cohort.proto.v1.Encoding;
 import io.cohort.proto.v1.EvaluationResult;
 import io.cohort.proto.v1.FederationServiceGrpc;
 import io.cohort.proto.v1.FederationSpec;
-import io.cohort.proto.v1.Hello;
 import io.cohort.proto.v1.Manifest;
 import io.cohort.proto.v1.Metrics;
 import io.cohort.proto.v1.ModelSpec;
@@ -74,21 +72,7 @@ class UploadValidationTest {
         .setFederationId("fed").setModel(MODEL).setSchemaFingerprint("s").setRounds(1)
         .setMinNodes(1).setRoundTimeoutMs(20_000).setEvalTimeoutMs(2_000).build());
     channel = NettyChannelBuilder.forTarget(server.target()).usePlaintext().build();
-    session = FederationServiceGrpc.newStub(channel).session(new StreamObserver<>() {
-      @Override
-      public void onNext(ServerMessage value) {
-        inbox.add(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {}
-
-      @Override
-      public void onCompleted() {}
-    });
-    session.onNext(ClientMessage.newBuilder().setHello(Hello.newBuilder().setFederationId("fed")
-        .setNodeId("n1").setDataset(DatasetSummary.newBuilder().setTrainExamples(50)
-            .setSchemaFingerprint("s").setInputFeatures(2))).build());
+    session = TestNodeSession.open(channel, "n1", 2, inbox);
     assertThat(next().hasWelcome()).isTrue();
   }
 
@@ -214,13 +198,7 @@ class UploadValidationTest {
     assertStatus(() -> upload(task, delta(9f), h -> h, s -> s), Status.Code.FAILED_PRECONDITION,
         "already has an accepted update with a different checksum");
 
-    // Answer the evaluation task so the round closes quickly.
-    Task eval = next().getTask();
-    assertThat(eval.getKind()).isEqualTo(TaskKind.EVALUATE);
-    session.onNext(ClientMessage.newBuilder().setEvaluation(EvaluationResult.newBuilder()
-        .setTaskId(eval.getTaskId()).setMetrics(Metrics.newBuilder().setExamples(1))
-        .setCorrect(1).setLossSum(0.1)).build());
-    assertThat(server.federations().awaitTerminal("fed", 20_000)).isTrue();
+    answerEvaluationAndAwaitEnd(); // so the round closes quickly
     assertThat(federation.rounds().get(0).getOutcome()).isEqualTo(RoundOutcome.SUCCEEDED);
     float[] after = federation.currentParameters();
     for (int i = 0; i < after.length; i++) {
