@@ -283,4 +283,13 @@ class UploadValidationTest {
     assertThat(node.getSuspect()).isTrue();
     assertThat(node.getLastFlagReason()).contains("non-finite value NaN at element 0");
   }
+
+  @Test
+  void messagesOverTheInboundLimitAreRefusedWithoutTouchingTheRound() throws Exception {
+    Task task = trainTask();
+    float[] huge = new float[CoordinatorServer.MAX_INBOUND_MESSAGE_BYTES / Float.BYTES + 1024];
+
+    assertStatus(() -> upload(task, huge, h -> h, s -> s), Status.Code.RESOURCE_EXHAUSTED, "");
+    assertThat(upload(task, delta(0.5f), h -> h, s -> s).getDuplicate()).isFalse();
+  }
 }
