@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * Answers a request message that is not valid protobuf, or a unary call with other than one
  * request message, with INVALID_ARGUMENT naming the method, instead of gRPC's defaults (UNKNOWN
- * "Application error processing RPC" and INTERNAL "Too many requests"). The service sees nothing of such a message; a stream it
+ * "Application error processing RPC" and INTERNAL "Too many requests"), and keeps status messages
+ * short. The service sees nothing of such a message; a stream it
  * had open is cancelled, so it releases what it held.
  *
  * <p>The messages are still parsed by the service's own marshaller, on the same thread and from
@@ -37,6 +38,12 @@ public final class MalformedRequests {
           return stream;
         }
       };
+
+  /**
+   * Longest status message sent: refusals quote the offending value, and a 1 MB id quoted in
+   * full would overflow the client's header limit and turn a precise status into INTERNAL.
+   */
+  static final int MAX_DESCRIPTION_CHARS = 1024;
 
   private MalformedRequests() {}
 
@@ -94,8 +101,14 @@ public final class MalformedRequests {
       return raw.isReady();
     }
 
+    /** Status messages that echo hostile input are cut, so the trailers stay small. */
     @Override
     public void close(Status status, Metadata trailers) {
+      String description = status.getDescription();
+      if (description != null && description.length() > MAX_DESCRIPTION_CHARS) {
+        status = status.withDescription(description.substring(0, MAX_DESCRIPTION_CHARS)
+            + "... (" + description.length() + " characters)");
+      }
       raw.close(status, trailers);
     }
 

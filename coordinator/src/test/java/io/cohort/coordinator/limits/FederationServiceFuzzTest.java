@@ -131,6 +131,8 @@ class FederationServiceFuzzTest {
   static void stopAndReport() throws IOException {
     System.out.println("Fuzz inputs tried per property: " + tried);
     System.out.println("Fuzz outcomes by status: " + outcomes);
+    examples.forEach((code, example) -> System.out.println("  e.g. " + code + " " + (example
+        .length() > 200 ? example.substring(0, 200) + "..." : example)));
     session.onCompleted();
     channel.shutdownNow();
     server.shutdownNow();
@@ -176,6 +178,32 @@ class FederationServiceFuzzTest {
     if (!status.isOk()) {
       assertThat(state()).isEqualTo(before);
     }
+  }
+
+  @Property(tries = 30)
+  void hugeIdsInOperatorRequestsGetAPreciseShortStatus(@ForAll("operatorMethods") String method,
+      @ForAll("hugeIds") String id) throws Exception {
+    String before = state();
+    Status status = call(method, List.of(io.cohort.proto.v1.FederationRef.newBuilder()
+        .setFederationId(id).build().toByteArray()), false);
+    record("huge-ids", status);
+    assertPrecise(status);
+    assertThat(status.getDescription()).hasSizeLessThan(MalformedRequests.MAX_DESCRIPTION_CHARS
+        + 100);
+    assertThat(state()).isEqualTo(before);
+  }
+
+  @Provide
+  Arbitrary<String> operatorMethods() {
+    return Arbitraries.of(OperatorServiceGrpc.getGetFederationMethod(),
+        OperatorServiceGrpc.getPauseFederationMethod(),
+        OperatorServiceGrpc.getStopFederationMethod(), OperatorServiceGrpc.getListNodesMethod())
+        .map(MethodDescriptor::getFullMethodName);
+  }
+
+  @Provide
+  Arbitrary<String> hugeIds() {
+    return Arbitraries.strings().alpha().ofMinLength(10_000).ofMaxLength(1_000_000);
   }
 
   // --- generators ---------------------------------------------------------------------------
@@ -428,7 +456,10 @@ class FederationServiceFuzzTest {
     }
   }
 
+  static final Map<Status.Code, String> examples = new EnumMap<>(Status.Code.class);
+
   static void record(String property, Status status) {
+    examples.putIfAbsent(status.getCode(), property + ": " + status.getDescription());
     tried.computeIfAbsent(property, k -> new AtomicInteger()).incrementAndGet();
     outcomes.computeIfAbsent(status.getCode(), k -> new AtomicInteger()).incrementAndGet();
   }
