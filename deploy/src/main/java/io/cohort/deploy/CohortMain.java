@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
         io.cohort.billing.cli.BillingCommand.class, io.cohort.billing.bench.BillingBenchCommand.class,
         io.cohort.deploy.plot.PrivacyUtilityCommand.class,
         io.cohort.deploy.provision.ProvisionCommand.class,
-        io.cohort.deploy.bench.BenchCommand.class, CommandLine.HelpCommand.class})
+        io.cohort.deploy.bench.BenchCommand.class,
+        io.cohort.deploy.attack.AttackBenchCommand.class, CommandLine.HelpCommand.class})
 public final class CohortMain implements Runnable {
 
   @CommandLine.Spec

@@ -51,6 +51,20 @@ public record StrategyParameter(String name, double defaultValue, Range range) {
         return value >= 1 && value <= Integer.MAX_VALUE && value == Math.rint(value);
       }
     },
+    /** {@code [0, 0.5)}: the fraction a trimmed mean drops at each end. */
+    TRIM_FRACTION("[0, 0.5)") {
+      @Override
+      boolean contains(double value) {
+        return value >= 0 && value < 0.5;
+      }
+    },
+    /** Whole numbers {@code 0, 1, ...} up to {@code 2^31 - 1}: Krum's f and m. */
+    WHOLE("{0, 1, ..., 2147483647}") {
+      @Override
+      boolean contains(double value) {
+        return value >= 0 && value <= Integer.MAX_VALUE && value == Math.rint(value);
+      }
+    },
     /** {@code {0, 1}}: a switch, off or on. */
     FLAG("{0, 1}") {
       @Override

@@ -60,7 +60,9 @@ public final class Federation implements io.cohort.coordinator.round.RoundEngine
       RoundJournal journal, List<FederationListener> listeners, ValidationSet validation) {
     this.validation = validation;
     this.spec = spec;
-    this.strategy = StrategyFactory.create(spec.getStrategy(), spec.getStrategyParamsMap());
+    // Robust strategies keep a round's updates in memory-mapped files under data-dir/staging.
+    this.strategy = StrategyFactory.create(spec.getStrategy(), spec.getStrategyParamsMap(),
+        registry.directory().resolveSibling("staging").resolve(spec.getFederationId()));
     this.architecture = new ModelArchitecture(spec.getModel());
     this.registry = registry;
     this.journal = journal;

@@ -54,6 +54,11 @@ public final class ModelRegistry {
   }
 
   /** What a new version is made of, apart from its parameters. */
+  /** The directory holding the versions; its parent is the coordinator's data directory. */
+  public Path directory() {
+    return dir;
+  }
+
   public record Lineage(String federationId, int round, List<String> parents,
       List<String> participants, String strategy, Map<String, Double> strategyParams,
       ModelSpec model, TrainConfig trainConfig) {}

@@ -215,6 +215,7 @@ public final class RoundEngine implements Runnable {
     long aggregationStarted = System.nanoTime(); // metrics
     float[] next = aggregate(train);
     metrics.aggregated(federation.id(), System.nanoTime() - aggregationStarted); // metrics
+    RobustVerdicts.record(federation, round, train.accumulator().flagged(), summary);
     assessment.assess(federation, baseParameters, next, train.retainedUpdates(), summary);
     if (federation.strategy() instanceof CentralDp dp) {
       summary.setCentralEpsilon(dp.status().epsilon())

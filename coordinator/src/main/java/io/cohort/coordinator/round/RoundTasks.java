@@ -108,7 +108,7 @@ public final class RoundTasks {
       if (refusal != null) {
         return new UpdateDecision(Outcome.REFUSED, refusal, 0);
       }
-      accumulator.add(delta, sampleCount);
+      accumulator.add(task.nodeId(), delta, sampleCount);
       if (retained != null) {
         // The delta array is a reused staging buffer: keep a copy for scoring.
         retained.put(task.nodeId(), new io.cohort.coordinator.contribution.NodeUpdate(

@@ -5,6 +5,7 @@ import io.cohort.coordinator.audit.PeerAddress;
 import io.cohort.model.identity.Identity;
 import io.cohort.model.identity.RevocationList;
 import io.cohort.model.identity.Role;
+import io.cohort.coordinator.limits.CallerIdentity;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -75,7 +76,9 @@ public final class CallerAuthorization implements ServerInterceptor {
               + who.role().label()));
     }
     ServerCall.Listener<Q> inner = Contexts.interceptCall(
-        Context.current().withValue(Caller.KEY, who), call, headers, next);
+        Context.current().withValue(Caller.KEY, who)
+            .withValue(CallerIdentity.KEY, who.toString()), // per-identity rate limits
+        call, headers, next);
     return who.role() == Role.NODE ? new NodeClaims<>(inner, call, who, peer, audit) : inner;
   }
 

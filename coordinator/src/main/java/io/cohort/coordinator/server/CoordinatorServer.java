@@ -3,6 +3,7 @@ package io.cohort.coordinator.server;
 import io.cohort.billing.events.SpoolingEventPublisher;
 import io.cohort.coordinator.audit.AuditLog;
 import io.cohort.coordinator.audit.NodeEvents;
+import io.cohort.coordinator.limits.MalformedRequests;
 import io.cohort.coordinator.audit.PeerAddress;
 import io.cohort.coordinator.federation.FederationListener;
 import io.cohort.coordinator.federation.Federations;
@@ -115,6 +116,9 @@ public final class CoordinatorServer implements AutoCloseable {
 
   private final Config config;
   private final Federations federations;
+  /** Largest gRPC message accepted: a 4 MiB update chunk plus its framing, with room to spare. */
+  public static final int MAX_INBOUND_MESSAGE_BYTES = 8 << 20;
+
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
   private final CoordinatorMetrics metrics;
@@ -151,6 +155,7 @@ public final class CoordinatorServer implements AutoCloseable {
     }
     List<FederationListener> all = new ArrayList<>(listeners);
     all.add(metrics);
+    all.add(new io.cohort.coordinator.audit.FlaggedUpdatesAudit(audit)); // robust aggregation
     if (web != null) {
       all.addAll(web.listeners());
     }
@@ -183,16 +188,18 @@ public final class CoordinatorServer implements AutoCloseable {
       log.warn("coordinator gRPC is PLAINTEXT: callers are not authenticated (insecure)");
     }
     this.server = builder
-        .addService(new FederationGrpcService(federations, config.heartbeatIntervalMs(),
-            config.maxConcurrentUploads(), new NodeEvents(audit, metrics)))
-        .addService(new OperatorGrpcService(federations, audit))
+        .addService(MalformedRequests.refusedPrecisely(new FederationGrpcService(federations,
+            config.heartbeatIntervalMs(), config.maxConcurrentUploads(),
+            new NodeEvents(audit, metrics))))
+        .addService(MalformedRequests.refusedPrecisely(
+            new OperatorGrpcService(federations, audit)))
         .addService(inference.grpcService().definition())
-        .addService(inference.keyService())
+        .addService(MalformedRequests.refusedPrecisely(inference.keyService()))
         .intercept(new PeerAddress())
         .addStreamTracerFactory(new GrpcTrafficMetrics(metrics))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
-        .maxInboundMessageSize(8 << 20)
+        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
         .permitKeepAliveTime(5, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .build();

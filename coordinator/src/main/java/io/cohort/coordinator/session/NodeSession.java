@@ -23,6 +23,7 @@ public final class NodeSession {
   private long lastSeenMs;
   private int roundsContributed;
   private double epsilonSpent;
+  private final NodeSuspicion suspicion = new NodeSuspicion();
 
   NodeSession(String nodeId) {
     this.nodeId = nodeId;
@@ -116,6 +117,11 @@ public final class NodeSession {
     epsilonSpent = Math.max(epsilonSpent, epsilon);
   }
 
+  /** What this node's updates looked like to robust aggregation and upload validation. */
+  public NodeSuspicion suspicion() {
+    return suspicion;
+  }
+
   public synchronized DatasetSummary dataset() {
     return dataset;
   }
@@ -123,6 +129,7 @@ public final class NodeSession {
   public synchronized Node toProto() {
     return Node.newBuilder().setNodeId(nodeId).setStatus(status).setLastSeenMs(lastSeenMs)
         .setDataset(dataset).setCapabilities(capabilities)
-        .setRoundsContributed(roundsContributed).setEpsilonSpent(epsilonSpent).build();
+        .setRoundsContributed(roundsContributed).setEpsilonSpent(epsilonSpent)
+        .mergeFrom(suspicion.toProto()).build();
   }
 }

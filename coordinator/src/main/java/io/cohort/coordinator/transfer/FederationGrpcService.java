@@ -13,7 +13,10 @@ import io.cohort.proto.v1.ModelVersion;
 import io.cohort.proto.v1.ServerMessage;
 import io.cohort.proto.v1.UpdateChunk;
 import io.cohort.proto.v1.UploadReceipt;
+import io.cohort.coordinator.limits.InputLimits;
+import io.cohort.coordinator.limits.TransferGate;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +29,7 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
   private final int maxConcurrentUploads;
   private final NodeEvents events;
   private final Map<String, StagingBuffers> staging = new ConcurrentHashMap<>();
+  private final TransferGate gate;
 
   public FederationGrpcService(Federations federations, long heartbeatIntervalMs,
       int maxConcurrentUploads) {
@@ -35,6 +39,13 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
   /** As above, reporting uploads and refused sessions to {@code events}. */
   public FederationGrpcService(Federations federations, long heartbeatIntervalMs,
       int maxConcurrentUploads, NodeEvents events) {
+    this(federations, heartbeatIntervalMs, maxConcurrentUploads, events, InputLimits.DEFAULTS);
+  }
+
+  /** As above, bounding downloads and uploads by {@code limits}. */
+  public FederationGrpcService(Federations federations, long heartbeatIntervalMs,
+      int maxConcurrentUploads, NodeEvents events, InputLimits limits) {
+    this.gate = new TransferGate(limits);
     this.federations = federations;
     this.heartbeatIntervalMs = heartbeatIntervalMs;
     this.maxConcurrentUploads = maxConcurrentUploads;
@@ -49,6 +60,12 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
   @Override
   public void downloadModel(DownloadModelRequest request,
       StreamObserver<ModelChunk> responseObserver) {
+    try {
+      gate.admitDownload(request);
+    } catch (StatusRuntimeException e) {
+      responseObserver.onError(e);
+      return;
+    }
     TaskBoard.Entry entry = federations.tasks().find(request.getTaskId()).orElse(null);
     if (entry == null) {
       responseObserver.onError(Status.NOT_FOUND.withDescription("unknown task '"
@@ -79,7 +96,7 @@ public final class FederationGrpcService extends FederationServiceGrpc.Federatio
 
   @Override
   public StreamObserver<UpdateChunk> uploadUpdate(StreamObserver<UploadReceipt> responseObserver) {
-    return new UpdateReceiver(federations, this::stagingFor, responseObserver, events);
+    return new UpdateReceiver(federations, this::stagingFor, responseObserver, events, gate);
   }
 
   private StagingBuffers stagingFor(Federation f) {

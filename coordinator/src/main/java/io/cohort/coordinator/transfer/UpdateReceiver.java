@@ -3,6 +3,8 @@ package io.cohort.coordinator.transfer;
 import io.cohort.coordinator.audit.NodeEvents;
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.federation.Federations;
+import io.cohort.coordinator.limits.InputLimits;
+import io.cohort.coordinator.limits.TransferGate;
 import io.cohort.coordinator.round.RoundTasks;
 import io.cohort.coordinator.round.TaskBoard;
 import io.cohort.coordinator.round.TaskRecord;
@@ -39,6 +41,7 @@ public final class UpdateReceiver implements StreamObserver<UpdateChunk> {
   private final Function<Federation, StagingBuffers> staging;
   private final StreamObserver<UploadReceipt> response;
   private final NodeEvents events;
+  private final TransferGate gate;
 
   private enum Stage { HEADER, DATA, DONE }
 
@@ -55,9 +58,16 @@ public final class UpdateReceiver implements StreamObserver<UpdateChunk> {
     this(federations, staging, response, NodeEvents.unobserved());
   }
 
-  /** As above, reporting verified and refused uploads to {@code events}. */
+  /** As below, with the default input limits and a gate of its own. */
   public UpdateReceiver(Federations federations, Function<Federation, StagingBuffers> staging,
       StreamObserver<UploadReceipt> response, NodeEvents events) {
+    this(federations, staging, response, events, new TransferGate(InputLimits.DEFAULTS));
+  }
+
+  /** Reporting verified and refused uploads to {@code events}, bounded by {@code gate}. */
+  public UpdateReceiver(Federations federations, Function<Federation, StagingBuffers> staging,
+      StreamObserver<UploadReceipt> response, NodeEvents events, TransferGate gate) {
+    this.gate = gate;
     this.federations = federations;
     this.staging = staging;
     this.response = response;
@@ -88,6 +98,7 @@ public final class UpdateReceiver implements StreamObserver<UpdateChunk> {
     if (stage != Stage.HEADER) {
       throw invalid("second header in one upload");
     }
+    gate.admitUpload(h); // id lengths, rate per caller
     header = h;
     entry = federations.tasks().find(h.getTaskId()).orElseThrow(() -> Status.NOT_FOUND
         .withDescription("unknown task '" + h.getTaskId() + "': tasks from before a coordinator"
@@ -141,6 +152,11 @@ public final class UpdateReceiver implements StreamObserver<UpdateChunk> {
       throw Status.FAILED_PRECONDITION.withDescription(entry.phase().refusal(task))
           .asRuntimeException();
     }
+    if (isRetryCandidate(task) && federation.completedRounds() >= task.round()) {
+      throw Status.FAILED_PRECONDITION.withDescription("replay refused: task " + task.taskId()
+          + " of round " + task.round() + " is finished and its update was counted; a retry is"
+          + " answered only until the round ends").asRuntimeException();
+    }
     pool = staging.apply(federation);
     buffer = pool.acquire(Math.max(1, task.deadlineMs() - System.currentTimeMillis()));
     if (buffer == null) {
@@ -160,6 +176,7 @@ public final class UpdateReceiver implements StreamObserver<UpdateChunk> {
     if (stage != Stage.DATA) {
       throw invalid("data before the header");
     }
+    gate.admitChunk(data.getOffset(), data.getData().size(), decoder.expectedBytes());
     if (data.getData().size() > MAX_CHUNK_BYTES) {
       throw invalid("chunk of " + data.getData().size() + " bytes exceeds the limit of "
           + MAX_CHUNK_BYTES);
@@ -231,7 +248,23 @@ public final class UpdateReceiver implements StreamObserver<UpdateChunk> {
     events.uploadRejected(entry == null ? "" : entry.task().federationId(), // audit, metrics
         header == null ? "" : header.getNodeId(), header == null ? "" : header.getTaskId(),
         e.getStatus());
+    countContentRefusal(e.getStatus());
     response.onError(e);
+  }
+
+  /**
+   * A refusal of the update's content (not of its timing) counts against the node the task
+   * belongs to, and only when the uploader named that node: a stranger cannot get a node marked.
+   */
+  private void countContentRefusal(Status status) {
+    if (entry == null || header == null || !entry.task().nodeId().equals(header.getNodeId())
+        || (status.getCode() != Status.Code.INVALID_ARGUMENT
+            && status.getCode() != Status.Code.DATA_LOSS)) {
+      return;
+    }
+    federations.get(entry.task().federationId()).flatMap(f -> f.nodes().get(header.getNodeId()))
+        .ifPresent(n -> n.suspicion().uploadRejected("upload refused: "
+            + status.getDescription()));
   }
 
   private void releaseBuffer() {

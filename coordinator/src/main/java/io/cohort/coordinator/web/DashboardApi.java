@@ -219,6 +219,10 @@ public final class DashboardApi {
       o.put("epsilonSpent", n.getEpsilonSpent());
       o.put("epsilonBudget", n.getCapabilities().getEpsilonBudget());
       o.put("delta", n.getCapabilities().getDelta());
+      o.put("flaggedUpdates", n.getFlaggedUpdates()); // robust aggregation
+      o.put("rejectedUploads", n.getRejectedUploads());
+      o.put("suspect", n.getSuspect());
+      o.put("lastFlagReason", n.getLastFlagReason());
     }
     return out;
   }

@@ -19,7 +19,9 @@ import org.junit.jupiter.params.provider.FieldSource;
 /** DP-FedAvg at the coordinator: clipping, noise, adaptive clipping, state. */
 class CentralDpTest {
 
-  static final List<String> NAMES = StrategyFactory.NAMES;
+  /** The FedAvg family: central DP refuses the robust strategies (see RobustStrategiesTest). */
+  static final List<String> NAMES = StrategyFactory.NAMES.stream()
+      .filter(n -> !StrategyFactory.ROBUST.contains(n)).toList();
   private static final DoubleSupplier NO_NOISE = () -> 0.0;
 
   private static CentralDpSettings fixed(double z, double clip, int expectedClients) {

@@ -19,9 +19,10 @@ class StrategyFactoryTest {
   static final List<String> NAMES = StrategyFactory.NAMES;
 
   @Test
-  void namesListTheSixStrategies() {
+  void namesListTheSixFedAvgFamilyAndTheFourRobustStrategies() {
     assertThat(StrategyFactory.NAMES)
-        .containsExactly("fedavg", "fedavgm", "fedprox", "fedadam", "fedyogi", "fedadagrad");
+        .containsExactly("fedavg", "fedavgm", "fedprox", "fedadam", "fedyogi", "fedadagrad",
+            "median", "trimmed_mean", "krum", "multikrum");
   }
 
   @ParameterizedTest

@@ -12,12 +12,10 @@ import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.model.layout.ParameterLayout;
 import io.cohort.model.layout.TensorShape;
 import io.cohort.proto.v1.ClientMessage;
-import io.cohort.proto.v1.DatasetSummary;
 import io.cohort.proto.v1.Encoding;
 import io.cohort.proto.v1.EvaluationResult;
 import io.cohort.proto.v1.FederationServiceGrpc;
 import io.cohort.proto.v1.FederationSpec;
-import io.cohort.proto.v1.Hello;
 import io.cohort.proto.v1.Manifest;
 import io.cohort.proto.v1.Metrics;
 import io.cohort.proto.v1.ModelSpec;
@@ -74,21 +72,7 @@ class UploadValidationTest {
         .setFederationId("fed").setModel(MODEL).setSchemaFingerprint("s").setRounds(1)
         .setMinNodes(1).setRoundTimeoutMs(20_000).setEvalTimeoutMs(2_000).build());
     channel = NettyChannelBuilder.forTarget(server.target()).usePlaintext().build();
-    session = FederationServiceGrpc.newStub(channel).session(new StreamObserver<>() {
-      @Override
-      public void onNext(ServerMessage value) {
-        inbox.add(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {}
-
-      @Override
-      public void onCompleted() {}
-    });
-    session.onNext(ClientMessage.newBuilder().setHello(Hello.newBuilder().setFederationId("fed")
-        .setNodeId("n1").setDataset(DatasetSummary.newBuilder().setTrainExamples(50)
-            .setSchemaFingerprint("s").setInputFeatures(2))).build());
+    session = TestNodeSession.open(channel, "n1", 2, inbox);
     assertThat(next().hasWelcome()).isTrue();
   }
 
@@ -123,6 +107,12 @@ class UploadValidationTest {
 
   UploadReceipt upload(Task task, float[] values, UnaryOperator<UpdateHeader.Builder> header,
       UnaryOperator<String> checksum) throws Exception {
+    return upload(task, values, header, checksum, Integer.MAX_VALUE);
+  }
+
+  /** As above, sending the payload in chunks of {@code chunkBytes}. */
+  UploadReceipt upload(Task task, float[] values, UnaryOperator<UpdateHeader.Builder> header,
+      UnaryOperator<String> checksum, int chunkBytes) throws Exception {
     byte[] payload = PayloadEncoder.encode(values, Encoding.FLOAT32);
     Manifest manifest = LAYOUT.toManifest(Encoding.FLOAT32, null);
     UpdateHeader.Builder h = UpdateHeader.newBuilder().setTaskId(task.getTaskId())
@@ -145,8 +135,11 @@ class UploadValidationTest {
           public void onCompleted() {}
         });
     out.onNext(UpdateChunk.newBuilder().setHeader(header.apply(h)).build());
-    out.onNext(UpdateChunk.newBuilder().setData(UpdateData.newBuilder().setOffset(0)
-        .setData(ByteString.copyFrom(payload))).build());
+    for (int off = 0; off < payload.length; off += chunkBytes) {
+      out.onNext(UpdateChunk.newBuilder().setData(UpdateData.newBuilder().setOffset(off)
+          .setData(ByteString.copyFrom(payload, off, Math.min(chunkBytes, payload.length - off))))
+          .build());
+    }
     out.onNext(UpdateChunk.newBuilder().setTrailer(UpdateTrailer.newBuilder()
         .setSha256(checksum.apply(Sha256.of(payload)))).build());
     out.onCompleted();
@@ -205,13 +198,7 @@ class UploadValidationTest {
     assertStatus(() -> upload(task, delta(9f), h -> h, s -> s), Status.Code.FAILED_PRECONDITION,
         "already has an accepted update with a different checksum");
 
-    // Answer the evaluation task so the round closes quickly.
-    Task eval = next().getTask();
-    assertThat(eval.getKind()).isEqualTo(TaskKind.EVALUATE);
-    session.onNext(ClientMessage.newBuilder().setEvaluation(EvaluationResult.newBuilder()
-        .setTaskId(eval.getTaskId()).setMetrics(Metrics.newBuilder().setExamples(1))
-        .setCorrect(1).setLossSum(0.1)).build());
-    assertThat(server.federations().awaitTerminal("fed", 20_000)).isTrue();
+    answerEvaluationAndAwaitEnd(); // so the round closes quickly
     assertThat(federation.rounds().get(0).getOutcome()).isEqualTo(RoundOutcome.SUCCEEDED);
     float[] after = federation.currentParameters();
     for (int i = 0; i < after.length; i++) {
@@ -226,5 +213,83 @@ class UploadValidationTest {
     assertStatus(() -> upload(task, delta(1f), h -> h, s -> s), Status.Code.FAILED_PRECONDITION,
         "is closed");
     assertThat(federation.rounds()).isEmpty();
+  }
+
+  void answerEvaluationAndAwaitEnd() throws Exception {
+    Task eval = next().getTask();
+    assertThat(eval.getKind()).isEqualTo(TaskKind.EVALUATE);
+    session.onNext(ClientMessage.newBuilder().setEvaluation(EvaluationResult.newBuilder()
+        .setTaskId(eval.getTaskId()).setMetrics(Metrics.newBuilder().setExamples(1))
+        .setCorrect(1).setLossSum(0.1)).build());
+    assertThat(server.federations().awaitTerminal("fed", 20_000)).isTrue();
+  }
+
+  @Test
+  void replayOfACountedUpdateAfterItsRoundFinishedIsRefusedAndModelUnchanged() throws Exception {
+    Task task = trainTask();
+    assertThat(upload(task, delta(0.5f), h -> h, s -> s).getDuplicate()).isFalse();
+    answerEvaluationAndAwaitEnd();
+    float[] after = federation.currentParameters().clone();
+
+    assertStatus(() -> upload(task, delta(0.5f), h -> h, s -> s),
+        Status.Code.FAILED_PRECONDITION, "replay refused: task " + task.getTaskId());
+    assertThat(federation.currentParameters()).containsExactly(after);
+    assertThat(federation.rounds()).hasSize(1);
+  }
+
+  @Test
+  void overLongIdsAreRefusedNamingTheFieldAndLimit() throws Exception {
+    Task task = trainTask();
+    String huge = "x".repeat(10_000);
+
+    assertStatus(() -> upload(task, delta(0.5f), h -> h.setTaskId(huge), s -> s),
+        Status.Code.INVALID_ARGUMENT, "task_id has 10000 characters, more than the limit of 128");
+    assertStatus(() -> upload(task, delta(0.5f), h -> h.setBaseVersion(huge), s -> s),
+        Status.Code.INVALID_ARGUMENT, "base_version has 10000 characters");
+    assertStatus(() -> FederationServiceGrpc.newBlockingStub(channel).downloadModel(
+            io.cohort.proto.v1.DownloadModelRequest.newBuilder().setTaskId(task.getTaskId())
+                .setNodeId(huge).setModelVersion(task.getModelVersion()).build()).next(),
+        Status.Code.INVALID_ARGUMENT, "node_id has 10000 characters");
+  }
+
+  @Test
+  void tinyOrEmptyChunksBeforeTheLastAreRefused() throws Exception {
+    Task task = trainTask();
+
+    assertStatus(() -> upload(task, delta(0.5f), h -> h, s -> s, 8),
+        Status.Code.INVALID_ARGUMENT, "data chunk of 8 bytes at offset 0 is below the minimum");
+    // The same update in one chunk is fine: only non-final chunks have a minimum.
+    assertThat(upload(task, delta(0.5f), h -> h, s -> s).getDuplicate()).isFalse();
+  }
+
+  @Test
+  void repeatedContentRefusalsMarkTheNodeSuspectButStrangersCannot() throws Exception {
+    Task task = trainTask();
+    float[] nan = delta(0.5f);
+    nan[0] = Float.NaN;
+    for (int i = 0; i < 5; i++) { // a stranger naming another node: not counted against n1
+      assertStatus(() -> upload(task, nan, h -> h.setNodeId("intruder"), s -> s),
+          Status.Code.PERMISSION_DENIED, "not assigned");
+    }
+    assertThat(federation.nodes().get("n1").orElseThrow().toProto().getSuspect()).isFalse();
+
+    for (int i = 0; i < 3; i++) {
+      assertStatus(() -> upload(task, nan, h -> h, s -> s), Status.Code.INVALID_ARGUMENT,
+          "non-finite");
+    }
+
+    io.cohort.proto.v1.Node node = federation.nodes().get("n1").orElseThrow().toProto();
+    assertThat(node.getRejectedUploads()).isEqualTo(3);
+    assertThat(node.getSuspect()).isTrue();
+    assertThat(node.getLastFlagReason()).contains("non-finite value NaN at element 0");
+  }
+
+  @Test
+  void messagesOverTheInboundLimitAreRefusedWithoutTouchingTheRound() throws Exception {
+    Task task = trainTask();
+    float[] huge = new float[CoordinatorServer.MAX_INBOUND_MESSAGE_BYTES / Float.BYTES + 1024];
+
+    assertStatus(() -> upload(task, huge, h -> h, s -> s), Status.Code.RESOURCE_EXHAUSTED, "");
+    assertThat(upload(task, delta(0.5f), h -> h, s -> s).getDuplicate()).isFalse();
   }
 }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Mixin;
 /** {@code cohort nodes}: the nodes of a federation. */
 @Command(name = "nodes", mixinStandardHelpOptions = true,
     description = "Lists a federation's nodes: status, last seen, samples, device, rounds"
-        + " contributed and privacy spent.")
+        + " contributed, privacy spent, and flags: updates robust aggregation left out or"
+        + " refused uploads (SUSPECT after 3).")
 public final class NodesCommand extends OperatorQuery {
 
   static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
@@ -33,7 +34,7 @@ public final class NodesCommand extends OperatorQuery {
       out.println("federation " + id + " has no nodes yet");
     } else {
       Table t = new Table("NODE", "STATUS", "LAST_SEEN", "SAMPLES>", "DEVICE", "ROUNDS>",
-          "EPSILON>", "BUDGET>");
+          "EPSILON>", "BUDGET>", "FLAGS");
       for (Node n : nodes.getNodesList()) {
         boolean dp = n.getCapabilities().getDifferentialPrivacy() || n.getEpsilonSpent() > 0;
         t.row(n.getNodeId(), n.getStatus(), n.getLastSeenMs() == 0 ? "never"
@@ -43,9 +44,18 @@ public final class NodesCommand extends OperatorQuery {
             n.getRoundsContributed(),
             dp ? String.format(Locale.ROOT, "%.3f", n.getEpsilonSpent()) : "-",
             n.getCapabilities().getEpsilonBudget() > 0 ? String.format(Locale.ROOT, "%.2f",
-                n.getCapabilities().getEpsilonBudget()) : "-");
+                n.getCapabilities().getEpsilonBudget()) : "-", flags(n));
       }
       t.print(out);
     }
+  }
+
+  /** Robust aggregation's view of the node: suspect, flagged updates, refused uploads. */
+  static String flags(Node n) {
+    if (n.getFlaggedUpdates() + n.getRejectedUploads() == 0) {
+      return "-";
+    }
+    return (n.getSuspect() ? "SUSPECT " : "") + n.getFlaggedUpdates() + " flagged/"
+        + n.getRejectedUploads() + " refused";
   }
 }

@@ -40,7 +40,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--rounds", description = "Number of rounds (overrides the spec).")
   Integer rounds;
 
-  @Option(names = "--strategy", description = "Aggregation strategy: fedavg, fedavgm, fedprox,"
+  @Option(names = "--strategy", description = "Aggregation strategy: fedavg, fedavgm, fedprox, median, trimmed_mean, krum, multikrum,"
       + " fedadam, fedyogi, fedadagrad (overrides the spec).")
   String strategy;
 

@@ -6,6 +6,7 @@ import io.cohort.edge.privacy.DpSettings;
 import io.cohort.edge.privacy.PrivacyBudget;
 import io.cohort.edge.privacy.PrivacyLedger;
 import io.cohort.edge.session.EdgeClient;
+import io.cohort.edge.task.AttackingWork;
 import io.cohort.edge.task.ConstantUpdateWork;
 import io.cohort.edge.task.LocalWork;
 import io.cohort.edge.training.DjlLocalWork;
@@ -112,6 +113,15 @@ public final class ClientCommand implements Callable<Integer> {
   @Mixin
   CredentialsOptions security;
 
+  @Option(names = "--attack", description = "Robustness testing only: poison this node's"
+      + " updates after honest training: scale, sign-flip or random (see --attack-factor).")
+  String attack;
+
+  @Option(names = "--attack-factor", defaultValue = "10",
+      description = "With --attack: the scale (scale, sign-flip) or the noise standard deviation"
+          + " (random) (default ${DEFAULT-VALUE}).")
+  double attackFactor;
+
   @Spec
   CommandSpec spec;
 
@@ -175,6 +185,11 @@ public final class ClientCommand implements Callable<Integer> {
     if (credentials != null && !credentials.identity().id().equals(node)) {
       throw new IllegalArgumentException("--credentials identify " + credentials.identity()
           + ", not --node " + node + ": a node can only join as itself");
+    }
+    if (attack != null) {
+      work = new AttackingWork(work, AttackingWork.Attack.parse(attack), attackFactor);
+      System.out.printf(Locale.ROOT, "[%s] WARNING: attack simulation on: %s x %s%n", node,
+          attack, attackFactor);
     }
     ConsoleProgress console = new ConsoleProgress(System.out, System.console() != null, node);
     try (EdgeClient client = new EdgeClient(new EdgeClient.Config(coordinator, federation, node)

@@ -408,8 +408,19 @@ function renderNodes() {
       el('td', { class: 'num', text: n.trainExamples.toLocaleString() }),
       el('td', { text: n.device || '—' }),
       el('td', { class: 'num', text: n.roundsContributed }),
-      el('td', { class: 'num', text: n.differentialPrivacy || n.epsilonSpent > 0 ? fmt(n.epsilonSpent, 3) : '—' })));
+      el('td', { class: 'num', text: n.differentialPrivacy || n.epsilonSpent > 0 ? fmt(n.epsilonSpent, 3) : '—' }),
+      flagsCell(n)));
   }
+}
+
+// Updates a robust strategy left out or found outlying, and uploads refused for their content.
+function flagsCell(n) {
+  const count = (n.flaggedUpdates || 0) + (n.rejectedUploads || 0);
+  const text = count === 0 ? '—' : n.flaggedUpdates + ' flagged · ' + n.rejectedUploads + ' refused';
+  const cell = el('td', { class: 'flags', title: n.lastFlagReason || '' });
+  if (n.suspect) cell.append(badge('refused', 'suspect'), ' ');
+  cell.append(text);
+  return cell;
 }
 
 function renderCharts() {
