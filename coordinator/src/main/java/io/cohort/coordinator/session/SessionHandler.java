@@ -9,6 +9,7 @@ import io.cohort.coordinator.round.TaskBoard;
 import io.cohort.coordinator.round.TaskRecord;
 import io.cohort.proto.v1.ClientMessage;
 import io.cohort.proto.v1.EvaluationResult;
+import io.cohort.coordinator.limits.InputLimits;
 import io.cohort.proto.v1.Hello;
 import io.cohort.proto.v1.NodeStatus;
 import io.cohort.proto.v1.ServerMessage;
@@ -24,6 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /** One node's control stream: hello, then heartbeats, task responses and evaluation results. */
 public final class SessionHandler implements StreamObserver<ClientMessage> {
+
+  /** Largest hello accepted; a real one is a few hundred bytes. */
+  static final int MAX_HELLO_BYTES = 4 << 10;
+  /** Most encodings a client may list (there are two). */
+  static final int MAX_ENCODINGS = 8;
 
   private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
   public static final String BUDGET_EXHAUSTED = "BUDGET_EXHAUSTED";
@@ -81,7 +87,26 @@ public final class SessionHandler implements StreamObserver<ClientMessage> {
     }
   }
 
+  /** A hello is small: its strings are ids and a device name; anything longer is refused. */
+  static void checkBounds(Hello hello) {
+    if (hello.getSerializedSize() > MAX_HELLO_BYTES) {
+      throw Status.INVALID_ARGUMENT.withDescription("hello is " + hello.getSerializedSize()
+          + " bytes, more than the limit of " + MAX_HELLO_BYTES).asRuntimeException();
+    }
+    InputLimits.DEFAULTS.checkId("hello.federation_id", hello.getFederationId());
+    InputLimits.DEFAULTS.checkId("hello.node_id", hello.getNodeId());
+    InputLimits.DEFAULTS.checkId("hello.dataset.schema_fingerprint",
+        hello.getDataset().getSchemaFingerprint());
+    InputLimits.DEFAULTS.checkId("hello.capabilities.device", hello.getCapabilities().getDevice());
+    if (hello.getCapabilities().getEncodingsCount() > MAX_ENCODINGS) {
+      throw Status.INVALID_ARGUMENT.withDescription("hello.capabilities.encodings lists "
+          + hello.getCapabilities().getEncodingsCount() + " entries, more than the limit of "
+          + MAX_ENCODINGS).asRuntimeException();
+    }
+  }
+
   private void hello(Hello hello) {
+    checkBounds(hello);
     claimedNodeId = hello.getNodeId(); // audit
     federation = federations.get(hello.getFederationId()).orElseThrow(() -> Status.NOT_FOUND
         .withDescription("unknown federation '" + hello.getFederationId() + "'")
