@@ -49,7 +49,14 @@ public final class MalformedRequests {
 
   /** {@code service} with every method refusing unparsable requests precisely. */
   public static ServerServiceDefinition refusedPrecisely(BindableService service) {
-    ServerServiceDefinition definition = service.bindService();
+    return refusedPrecisely(service.bindService());
+  }
+
+  /**
+   * {@code definition} with every method refusing unparsable requests precisely; interceptors
+   * already on it see parsed messages.
+   */
+  public static ServerServiceDefinition refusedPrecisely(ServerServiceDefinition definition) {
     ServiceDescriptor original = definition.getServiceDescriptor();
     List<ServerMethodDefinition<?, ?>> methods = definition.getMethods().stream()
         .<ServerMethodDefinition<?, ?>>map(MalformedRequests::wrap).toList();

@@ -25,7 +25,7 @@ import javax.net.ssl.SSLSession;
  * certificate, the operator service an operator certificate, revoked certificates are refused
  * even on connections opened before the revocation. The caller's {@link Identity} goes into the
  * call's context ({@link Caller}), and ids a node names in its messages must be its own
- * ({@link NodeClaims}). Every refusal is in the audit log: who, which method, from where.
+ * ({@link NodeClaimsInterceptor}, on the service itself, where messages are parsed). Every refusal is in the audit log: who, which method, from where.
  */
 public final class CallerAuthorization implements ServerInterceptor {
 
@@ -75,11 +75,10 @@ public final class CallerAuthorization implements ServerInterceptor {
           method + " needs a " + required.get().label() + " certificate; " + who + " is a "
               + who.role().label()));
     }
-    ServerCall.Listener<Q> inner = Contexts.interceptCall(
+    return Contexts.interceptCall(
         Context.current().withValue(Caller.KEY, who)
             .withValue(CallerIdentity.KEY, who.toString()), // per-identity rate limits
         call, headers, next);
-    return who.role() == Role.NODE ? new NodeClaims<>(inner, call, who, peer, audit) : inner;
   }
 
   private <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, String actor,

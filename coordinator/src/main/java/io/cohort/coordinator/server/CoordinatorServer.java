@@ -14,6 +14,7 @@ import io.cohort.coordinator.metrics.GrpcTrafficMetrics;
 import io.cohort.coordinator.market.MarketEvents;
 import io.cohort.coordinator.operator.OperatorGrpcService;
 import io.cohort.coordinator.security.CallerAuthorization;
+import io.cohort.coordinator.security.NodeClaimsInterceptor;
 import io.cohort.coordinator.security.ServerTls;
 import io.cohort.coordinator.security.TlsSettings;
 import io.cohort.coordinator.transfer.FederationGrpcService;
@@ -22,6 +23,7 @@ import io.cohort.proto.v1.Heartbeat;
 import io.cohort.proto.v1.ServerMessage;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.ServerInterceptors;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
@@ -188,9 +190,10 @@ public final class CoordinatorServer implements AutoCloseable {
       log.warn("coordinator gRPC is PLAINTEXT: callers are not authenticated (insecure)");
     }
     this.server = builder
-        .addService(MalformedRequests.refusedPrecisely(new FederationGrpcService(federations,
-            config.heartbeatIntervalMs(), config.maxConcurrentUploads(),
-            new NodeEvents(audit, metrics))))
+        .addService(MalformedRequests.refusedPrecisely(ServerInterceptors.intercept(
+            new FederationGrpcService(federations, config.heartbeatIntervalMs(),
+                config.maxConcurrentUploads(), new NodeEvents(audit, metrics)),
+            new NodeClaimsInterceptor(audit))))
         .addService(MalformedRequests.refusedPrecisely(
             new OperatorGrpcService(federations, audit)))
         .addService(inference.grpcService().definition())

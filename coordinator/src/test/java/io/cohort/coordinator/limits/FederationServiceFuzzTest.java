@@ -317,7 +317,14 @@ class FederationServiceFuzzTest {
     DATA_AFTER_TRAILER((s, r) -> {
       List<UpdateChunk> out = new ArrayList<>(s);
       out.add(s.get(1));
-      return remove(out, s.size() - 1 == 1 ? 0 : 1); // keep it broken: one chunk short
+      // keep what comes before the trailer broken: one payload-carrying chunk short (removing
+      // an empty chunk an earlier mutation inserted would leave a complete, valid upload)
+      for (int i = 0; i < s.size() - 1; i++) {
+        if (s.get(i).hasData() && !s.get(i).getData().getData().isEmpty()) {
+          return remove(out, i);
+        }
+      }
+      return remove(out, 0);
     });
 
     private final Op op;
