@@ -33,6 +33,7 @@ public final class OperatorGrpcService extends OperatorServiceGrpc.OperatorServi
   private final AuditLog audit;
   private final OperatorActions actions;
   private final DashboardSessions dashboardSessions;
+  private final Supplier<String> dashboardUrl;
 
   public OperatorGrpcService(Federations federations) {
     this(federations, AuditLog.inMemory());
@@ -40,16 +41,20 @@ public final class OperatorGrpcService extends OperatorServiceGrpc.OperatorServi
 
   /** Operator actions are written to {@code audit} with the caller's address. */
   public OperatorGrpcService(Federations federations, AuditLog audit) {
-    this(federations, audit, null);
+    this(federations, audit, null, () -> "");
   }
 
-  /** Also opens dashboard sessions in {@code dashboardSessions} (null: no dashboard). */
+  /**
+   * Also opens dashboard sessions in {@code dashboardSessions} (null: no dashboard) for the
+   * dashboard at {@code dashboardUrl}.
+   */
   public OperatorGrpcService(Federations federations, AuditLog audit,
-      DashboardSessions dashboardSessions) {
+      DashboardSessions dashboardSessions, Supplier<String> dashboardUrl) {
     this.federations = federations;
     this.audit = audit;
     this.actions = new OperatorActions(federations, audit);
     this.dashboardSessions = dashboardSessions;
+    this.dashboardUrl = dashboardUrl;
   }
 
   @Override
@@ -76,7 +81,8 @@ public final class OperatorGrpcService extends OperatorServiceGrpc.OperatorServi
     // the token itself never reaches the audit log
     audit.allowed(event.setDetail("expires " + session.expiresAt()));
     response.onNext(DashboardSession.newBuilder().setToken(session.token())
-        .setActor(session.actor()).setExpiresAtMs(session.expiresAt().toEpochMilli()).build());
+        .setActor(session.actor()).setExpiresAtMs(session.expiresAt().toEpochMilli())
+        .setDashboardUrl(dashboardUrl.get()).build());
     response.onCompleted();
   }
 

@@ -199,7 +199,8 @@ public final class CoordinatorServer implements AutoCloseable {
             config.heartbeatIntervalMs(), config.maxConcurrentUploads(),
             new NodeEvents(audit, metrics))))
         .addService(MalformedRequests.refusedPrecisely(
-            new OperatorGrpcService(federations, audit, dashboardSessions)))
+            new OperatorGrpcService(federations, audit, dashboardSessions,
+                () -> web == null ? "" : web.url())))
         .addService(inference.grpcService().definition())
         .addService(MalformedRequests.refusedPrecisely(inference.keyService()))
         .intercept(new PeerAddress())

@@ -135,6 +135,7 @@ class DashboardSessionHttpTest {
     HttpResponse<String> r = post("api/federations/fed/start", session.getToken());
 
     assertThat(session.getActor()).isEqualTo("operator:alice");
+    assertThat(session.getDashboardUrl()).isEqualTo(server.dashboardUrl().orElseThrow());
     assertThat(session.getExpiresAtMs()).isGreaterThan(System.currentTimeMillis()
         + Duration.ofHours(11).toMillis());
     assertThat(r.statusCode()).isEqualTo(200);
