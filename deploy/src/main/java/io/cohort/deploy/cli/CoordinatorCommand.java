@@ -83,7 +83,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
           + " changes (env COHORT_CRL; default: crl.pem beside --credentials).")
   Path crl;
 
-  @Option(names = "--dashboard-session-minutes",
+  @Option(names = "--dashboard-session-minutes", paramLabel = "MINUTES",
       defaultValue = "${env:COHORT_DASHBOARD_SESSION_MINUTES:-720}",
       description = "How long a dashboard token from 'cohort dashboard-login' works, minutes"
           + " (with --credentials only; env COHORT_DASHBOARD_SESSION_MINUTES, default"
