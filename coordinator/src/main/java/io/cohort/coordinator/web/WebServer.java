@@ -202,7 +202,8 @@ public final class WebServer implements AutoCloseable {
         actor = required.authenticate(bearer(ex.getRequestHeaders().getFirst("Authorization")));
       } catch (DashboardSessions.Refused e) {
         audit.refused(AuditLog.event("anonymous", "http.refused", "", peer)
-            .setTarget("POST /api/" + path), "401: " + e.getMessage());
+            .setTarget(("POST /api/" + path).substring(0, Math.min(200, path.length() + 10))),
+            "401: " + e.getMessage()); // the path is the caller's: bounded in the audit log
         ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"cohort-dashboard\"");
         json(ex, DashboardApi.error(401, e.getMessage()));
         return;
