@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {DemoCommand.class, CoordinatorCommand.class,
         io.cohort.edge.cli.ClientCommand.class, StatusCommand.class, RoundsCommand.class,
         NodesCommand.class, FederationCommand.class, AuditCommand.class,
+        io.cohort.deploy.cli.DashboardLoginCommand.class,
         io.cohort.deploy.cli.KeysCommand.class, io.cohort.deploy.cli.PredictCommand.class,
         io.cohort.deploy.cli.UsageCommand.class, io.cohort.deploy.bench.InferenceBenchCommand.class,
         io.cohort.edge.privacy.PrivacyCommand.class, io.cohort.edge.privacy.DpBenchCommand.class,

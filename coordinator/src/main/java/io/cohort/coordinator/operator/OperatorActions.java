@@ -55,7 +55,16 @@ public final class OperatorActions {
    *     its state does not allow the action
    */
   public Federation perform(Action action, String federationId, String peer) {
-    return audited(action.auditName(), federationId, peer, () -> {
+    return perform(action, federationId, Caller.actorOr(AuditLog.OPERATOR), peer);
+  }
+
+  /**
+   * Applies a lifecycle action for a known actor (a dashboard session's operator).
+   *
+   * @param actor who acts, for the audit log ("operator:alice")
+   */
+  public Federation perform(Action action, String federationId, String actor, String peer) {
+    return audited(actor, action.auditName(), federationId, peer, () -> {
       Federation f = find(federationId);
       switch (action) {
         case START -> f.start();
@@ -74,7 +83,8 @@ public final class OperatorActions {
    * @throws StatusRuntimeException INVALID_ARGUMENT (bad spec), ALREADY_EXISTS (id taken)
    */
   public Federation create(FederationSpec spec, String peer) {
-    return audited("federation.create", spec.getFederationId(), peer,
+    return audited(Caller.actorOr(AuditLog.OPERATOR), "federation.create",
+        spec.getFederationId(), peer,
         () -> federations.create(spec));
   }
 
@@ -84,9 +94,9 @@ public final class OperatorActions {
         .withDescription("unknown federation '" + federationId + "'").asRuntimeException());
   }
 
-  private Federation audited(String action, String federationId, String peer,
+  private Federation audited(String actor, String action, String federationId, String peer,
       Supplier<Federation> call) {
-    var event = AuditLog.event(Caller.actorOr(AuditLog.OPERATOR), action, federationId, peer);
+    var event = AuditLog.event(actor, action, federationId, peer);
     StatusRuntimeException refusal;
     try {
       Federation f = call.get();

@@ -5,7 +5,11 @@ import io.cohort.coordinator.audit.PeerAddress;
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.federation.FederationStateException;
 import io.cohort.coordinator.federation.Federations;
+import io.cohort.coordinator.dashboard.DashboardSessions;
+import io.cohort.coordinator.security.Caller;
+import io.cohort.proto.v1.CreateDashboardSessionRequest;
 import io.cohort.proto.v1.CreateFederationRequest;
+import io.cohort.proto.v1.DashboardSession;
 import io.cohort.proto.v1.FederationRef;
 import io.cohort.proto.v1.GetModelVersionRequest;
 import io.cohort.proto.v1.ListAuditEventsRequest;
@@ -28,6 +32,8 @@ public final class OperatorGrpcService extends OperatorServiceGrpc.OperatorServi
   private final Federations federations;
   private final AuditLog audit;
   private final OperatorActions actions;
+  private final DashboardSessions dashboardSessions;
+  private final Supplier<String> dashboardUrl;
 
   public OperatorGrpcService(Federations federations) {
     this(federations, AuditLog.inMemory());
@@ -35,9 +41,49 @@ public final class OperatorGrpcService extends OperatorServiceGrpc.OperatorServi
 
   /** Operator actions are written to {@code audit} with the caller's address. */
   public OperatorGrpcService(Federations federations, AuditLog audit) {
+    this(federations, audit, null, () -> "");
+  }
+
+  /**
+   * Also opens dashboard sessions in {@code dashboardSessions} (null: no dashboard) for the
+   * dashboard at {@code dashboardUrl}.
+   */
+  public OperatorGrpcService(Federations federations, AuditLog audit,
+      DashboardSessions dashboardSessions, Supplier<String> dashboardUrl) {
     this.federations = federations;
     this.audit = audit;
     this.actions = new OperatorActions(federations, audit);
+    this.dashboardSessions = dashboardSessions;
+    this.dashboardUrl = dashboardUrl;
+  }
+
+  @Override
+  public void createDashboardSession(CreateDashboardSessionRequest request,
+      StreamObserver<DashboardSession> response) {
+    String actor = Caller.actorOr(AuditLog.OPERATOR);
+    var event = AuditLog.event(actor, "dashboard.session", "", PeerAddress.current());
+    if (dashboardSessions == null) {
+      Status refusal = Status.FAILED_PRECONDITION.withDescription(
+          "this coordinator serves no HTTP dashboard (started with --http-port -1)");
+      audit.refused(event, refusal.getCode() + ": " + refusal.getDescription());
+      response.onError(refusal.asRuntimeException());
+      return;
+    }
+    DashboardSessions.Session session;
+    try {
+      session = dashboardSessions.create(actor);
+    } catch (IllegalStateException e) {
+      audit.refused(event, "RESOURCE_EXHAUSTED: " + e.getMessage());
+      response.onError(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage())
+          .asRuntimeException());
+      return;
+    }
+    // the token itself never reaches the audit log
+    audit.allowed(event.setDetail("expires " + session.expiresAt()));
+    response.onNext(DashboardSession.newBuilder().setToken(session.token())
+        .setActor(session.actor()).setExpiresAtMs(session.expiresAt().toEpochMilli())
+        .setDashboardUrl(dashboardUrl.get()).build());
+    response.onCompleted();
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.cohort.coordinator.inference.InferenceSettings;
 import io.cohort.coordinator.metrics.CoordinatorMetrics;
 import io.cohort.coordinator.metrics.GrpcTrafficMetrics;
 import io.cohort.coordinator.market.MarketEvents;
+import io.cohort.coordinator.dashboard.DashboardSessions;
 import io.cohort.coordinator.operator.OperatorGrpcService;
 import io.cohort.coordinator.security.CallerAuthorization;
 import io.cohort.coordinator.security.NodeClaimsInterceptor;
@@ -137,6 +138,7 @@ public final class CoordinatorServer implements AutoCloseable {
   private final SpoolingEventPublisher publisher;
   private final ServerTls tls;
   private final InferenceServing inference;
+  private final DashboardSessions dashboardSessions;
 
   public CoordinatorServer(Config config, List<FederationListener> listeners) {
     this(config, listeners, InferenceSettings.defaults());
@@ -152,6 +154,11 @@ public final class CoordinatorServer implements AutoCloseable {
     this.tls = config.tls() == null ? null : serverTls(config.tls(), audit);
     this.web = config.httpPort() == NO_HTTP ? null : new WebServer(config.host(),
         config.httpPort(), audit, metrics, () -> ready);
+    this.dashboardSessions = web == null ? null : new DashboardSessions(config.tls() == null
+        ? TlsSettings.DEFAULT_DASHBOARD_SESSION_TTL : config.tls().dashboardSessionTtl());
+    if (web != null && tls != null) {
+      web.requireSessions(dashboardSessions); // with identities, dashboard actions need one too
+    }
     if (web != null && config.billingUrl() != null) {
       web.withBilling(java.net.URI.create(config.billingUrl()));
     }
@@ -195,7 +202,8 @@ public final class CoordinatorServer implements AutoCloseable {
                 config.maxConcurrentUploads(), new NodeEvents(audit, metrics)),
             new NodeClaimsInterceptor(audit))))
         .addService(MalformedRequests.refusedPrecisely(
-            new OperatorGrpcService(federations, audit)))
+            new OperatorGrpcService(federations, audit, dashboardSessions,
+                () -> web == null ? "" : web.url())))
         .addService(inference.grpcService().definition())
         .addService(MalformedRequests.refusedPrecisely(inference.keyService()))
         .intercept(new PeerAddress())

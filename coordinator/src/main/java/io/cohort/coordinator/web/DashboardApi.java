@@ -91,8 +91,12 @@ public final class DashboardApi {
     }
   }
 
-  /** Answers {@code POST /api/federations/<id>/<start|pause|resume|stop>}. */
-  public Response post(String path, String peer) {
+  /**
+   * Answers {@code POST /api/federations/<id>/<start|pause|resume|stop>}.
+   *
+   * @param actor who acts, for the audit log: a dashboard session's operator, or "operator"
+   */
+  public Response post(String path, String actor, String peer) {
     String[] p = segments(path);
     if (p.length != 3 || !p[0].equals("federations")) {
       return error(404, "no such action: /api/" + path);
@@ -102,7 +106,7 @@ public final class DashboardApi {
       return error(404, "unknown action '" + p[2] + "': use start, pause, resume or stop");
     }
     try {
-      return ok(federation(actions.perform(action.get(), p[1], peer)));
+      return ok(federation(actions.perform(action.get(), p[1], actor, peer)));
     } catch (StatusRuntimeException e) {
       return error(e);
     }

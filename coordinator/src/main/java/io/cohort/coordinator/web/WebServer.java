@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cohort.coordinator.audit.AuditLog;
 import io.cohort.coordinator.audit.PeerAddress;
+import io.cohort.coordinator.dashboard.DashboardSessions;
 import io.cohort.coordinator.federation.FederationListener;
 import io.cohort.coordinator.federation.Federations;
 import io.cohort.coordinator.metrics.CoordinatorMetrics;
@@ -37,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * <p>State-changing requests ({@code POST}) must carry {@value #ACTION_HEADER}; browsers cannot
  * add it to a cross-site request without a CORS preflight, which this server never grants, so
  * another web page cannot make an operator's browser pause a federation.
+ *
+ * <p>When {@link #requireSessions} was called (coordinators with mutual TLS), a {@code POST}
+ * must also carry {@code Authorization: Bearer <token>} of a dashboard session
+ * ({@link DashboardSessions}); it then acts, and is audited, as that session's operator. Reads
+ * ({@code GET}, server-sent events) stay open: they show metrics and states, not secrets.
  */
 public final class WebServer implements AutoCloseable {
 
@@ -63,6 +69,7 @@ public final class WebServer implements AutoCloseable {
   private HttpServer server;
   private DashboardApi api;
   private volatile BillingOverview billing;
+  private volatile DashboardSessions sessions;
   private final Map<String, com.sun.net.httpserver.HttpHandler> routes =
       new java.util.LinkedHashMap<>();
 
@@ -93,6 +100,12 @@ public final class WebServer implements AutoCloseable {
   /** Shows billing panels from the billing HTTP API at {@code billingUrl}. */
   public WebServer withBilling(java.net.URI billingUrl) {
     this.billing = new BillingOverview(billingUrl);
+    return this;
+  }
+
+  /** Actions need a token of one of these sessions (before start). */
+  public WebServer requireSessions(DashboardSessions required) {
+    this.sessions = required;
     return this;
   }
 
@@ -181,7 +194,31 @@ public final class WebServer implements AutoCloseable {
           + " header"));
       return;
     }
-    json(ex, api.post(decode(path), "http " + PeerAddress.format(ex.getRemoteAddress())));
+    String peer = "http " + PeerAddress.format(ex.getRemoteAddress());
+    DashboardSessions required = sessions;
+    String actor = AuditLog.OPERATOR;
+    if (required != null) {
+      try {
+        actor = required.authenticate(bearer(ex.getRequestHeaders().getFirst("Authorization")));
+      } catch (DashboardSessions.Refused e) {
+        audit.refused(AuditLog.event("anonymous", "http.refused", "", peer)
+            .setTarget(("POST /api/" + path).substring(0, Math.min(200, path.length() + 10))),
+            "401: " + e.getMessage()); // the path is the caller's: bounded in the audit log
+        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"cohort-dashboard\"");
+        json(ex, DashboardApi.error(401, e.getMessage()));
+        return;
+      }
+    }
+    json(ex, api.post(decode(path), actor, peer));
+  }
+
+  /** The token of an {@code Authorization: Bearer <token>} header; null without one. */
+  static String bearer(String authorization) {
+    if (authorization == null) {
+      return null;
+    }
+    String value = authorization.strip();
+    return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).strip() : null;
   }
 
   /** Server-sent events: holds the connection, writing events as they come and a ping. */

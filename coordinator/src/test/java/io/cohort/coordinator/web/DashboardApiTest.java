@@ -80,15 +80,18 @@ class DashboardApiTest {
     assertThat(api.get("federations/nope", Map.of()).body().get("error").asText())
         .isEqualTo("unknown federation 'nope'");
     assertThat(api.get("federations/f/bananas", Map.of()).status()).isEqualTo(404);
-    assertThat(api.post("federations/f/explode", "http 127.0.0.1:9").status()).isEqualTo(404);
+    assertThat(api.post("federations/f/explode", "operator",
+        "http 127.0.0.1:9").status()).isEqualTo(404);
   }
 
   @Test
   void actionsChangeStateAndAreAuditedWithTheirPeer() {
     Federation f = create("f");
 
-    DashboardApi.Response started = api.post("federations/f/start", "http 127.0.0.1:5000");
-    DashboardApi.Response paused = api.post("federations/f/pause", "http 127.0.0.1:5000");
+    DashboardApi.Response started = api.post("federations/f/start", "operator",
+        "http 127.0.0.1:5000");
+    DashboardApi.Response paused = api.post("federations/f/pause", "operator",
+        "http 127.0.0.1:5000");
 
     assertThat(started.status()).isEqualTo(200);
     assertThat(paused.body().get("state").asText()).isEqualTo("PAUSED");
@@ -106,9 +109,11 @@ class DashboardApiTest {
   @Test
   void actionTheStateDoesNotAllowIs409ChangesNothingAndIsAuditedAsRefused() {
     Federation f = create("f");
-    api.post("federations/f/stop", "http 127.0.0.1:1");
+    api.post("federations/f/stop", "operator",
+        "http 127.0.0.1:1");
 
-    DashboardApi.Response r = api.post("federations/f/pause", "http 127.0.0.1:1");
+    DashboardApi.Response r = api.post("federations/f/pause", "operator",
+        "http 127.0.0.1:1");
 
     assertThat(r.status()).isEqualTo(409);
     assertThat(r.body().get("error").asText()).contains("is STOPPED").contains("cannot pause");

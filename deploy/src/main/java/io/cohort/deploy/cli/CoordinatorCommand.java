@@ -83,6 +83,13 @@ public final class CoordinatorCommand implements Callable<Integer> {
           + " changes (env COHORT_CRL; default: crl.pem beside --credentials).")
   Path crl;
 
+  @Option(names = "--dashboard-session-minutes", paramLabel = "MINUTES",
+      defaultValue = "${env:COHORT_DASHBOARD_SESSION_MINUTES:-720}",
+      description = "How long a dashboard token from 'cohort dashboard-login' works, minutes"
+          + " (with --credentials only; env COHORT_DASHBOARD_SESSION_MINUTES, default"
+          + " ${DEFAULT-VALUE}).")
+  long dashboardSessionMinutes;
+
   @Spec
   CommandSpec command;
 
@@ -126,9 +133,14 @@ public final class CoordinatorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
+    if (dashboardSessionMinutes < 1) {
+      throw new UserError("--dashboard-session-minutes must be at least 1, got "
+          + dashboardSessionMinutes);
+    }
     Path bundle = security.bundle(command.commandLine().getErr());
-    TlsSettings tls = bundle == null ? null : crl == null ? TlsSettings.fromBundle(bundle)
-        : new TlsSettings(bundle, crl);
+    TlsSettings tls = bundle == null ? null : (crl == null ? TlsSettings.fromBundle(bundle)
+        : new TlsSettings(bundle, crl)).withDashboardSessionTtl(
+            Duration.ofMinutes(dashboardSessionMinutes));
     CoordinatorServer server = new CoordinatorServer(new CoordinatorServer.Config(host, port,
         dataDir, heartbeatMs, maxConcurrentUploads, httpPort, kafka, tls, billingUrl), List.of(),
         inference)

@@ -144,7 +144,14 @@ public final class DemoCommand implements Callable<Integer> {
           dir.resolve("coordinator"));
       Federation federation = server.federations().create(fspec, bound.validation());
       console.header(fspec, server.target(), dir, file.nodes().size());
-      server.dashboardUrl().ifPresent(url -> System.out.println("dashboard: " + url));
+      if (security != null && server.dashboardUrl().isPresent()) {
+        // with identities, dashboard actions need a session: print the demo operator's
+        System.out.println("dashboard: " + DemoSecurity.dashboardLogin(security, server.target(),
+            server.dashboardUrl().get()) + " (signed in as operator:" + DemoSecurity.OPERATOR
+            + "; keep the link private)");
+      } else {
+        server.dashboardUrl().ifPresent(url -> System.out.println("dashboard: " + url));
+      }
       if (security != null) {
         System.out.println("security: mutual TLS, CA sha256 " + security.caFingerprint()
             + "; operator CLI: --credentials " + security.bundle(DemoSecurity.OPERATOR));

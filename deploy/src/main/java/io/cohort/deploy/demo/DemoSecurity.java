@@ -10,6 +10,9 @@ import io.cohort.coordinator.security.TlsSettings;
 import io.cohort.model.identity.Pem;
 import io.cohort.model.identity.ProvisionDirectory;
 import io.cohort.proto.v1.AuditOutcome;
+import io.cohort.proto.v1.CreateDashboardSessionRequest;
+import io.cohort.proto.v1.OperatorServiceGrpc;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -51,6 +54,21 @@ final class DemoSecurity {
   static ManagedChannel operatorChannel(DemoSecurity security, String target) {
     return TlsChannels.forTarget(target, security == null ? null
         : Credentials.read(security.bundle(OPERATOR))).build();
+  }
+
+  /**
+   * The dashboard URL with a session token of the demo operator (opened over mutual TLS like
+   * {@code cohort dashboard-login}), so the printed link can pause and resume.
+   */
+  static String dashboardLogin(DemoSecurity security, String target, String dashboardUrl) {
+    ManagedChannel channel = operatorChannel(security, target);
+    try {
+      return dashboardUrl + "#token=" + OperatorServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(15, TimeUnit.SECONDS)
+          .createDashboardSession(CreateDashboardSessionRequest.getDefaultInstance()).getToken();
+    } finally {
+      channel.shutdownNow();
+    }
   }
 
   /** A channel as a consumer: TLS checking the coordinator against the demo CA, no certificate. */

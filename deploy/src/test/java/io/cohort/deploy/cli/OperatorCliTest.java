@@ -209,4 +209,47 @@ class OperatorCliTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).startsWith("cohort: ").contains("ID");
   }
+
+  @Test
+  void dashboardLoginPrintsAUrlWhoseTokenActsAsTheOperator() throws Exception {
+    Federation f = created("dashlogin");
+    String dashboard = sim.server().dashboardUrl().orElseThrow();
+
+    Result login = atSim("dashboard-login");
+    Result tokenOnly = atSim("dashboard-login", "--token-only");
+
+    assertThat(login.code()).isZero();
+    assertThat(login.out().strip()).matches(java.util.regex.Pattern.quote(dashboard)
+        + "#token=[A-Za-z0-9_-]{43}");
+    assertThat(login.err()).contains("signed in as operator:ops until");
+    assertThat(tokenOnly.out().strip()).matches("[A-Za-z0-9_-]{43}");
+    String token = login.out().strip().substring(login.out().strip().indexOf("=") + 1);
+    java.net.http.HttpResponse<String> started = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(dashboard
+            + "api/federations/dashlogin/start")).header("X-Cohort-Action", "1")
+            .header("Authorization", "Bearer " + token)
+            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(started.statusCode()).isEqualTo(200);
+    assertThat(f.state()).isEqualTo(FederationState.RUNNING);
+    assertThat(atSim("audit", "-f", "dashlogin").out()).contains("operator:ops")
+        .contains("federation.start").contains("http 127.0.0.1:");
+  }
+
+  @Test
+  void dashboardLoginNeedsAnOperatorCertificateAndAnHttpUrl() {
+    assertRefused(cohort("dashboard-login", "--coordinator", sim.target(), "--credentials",
+        sim.pki().bundle("alpha").toString()),
+        "this command needs a certificate of role operator");
+    assertRefused(atSim("dashboard-login", "--dashboard-url", "ftp://x"),
+        "--dashboard-url must be an http(s) URL");
+  }
+
+  @Test
+  void dashboardLoginReplacesAWildcardListenHostWithTheCoordinatorsHost() {
+    assertThat(DashboardLoginCommand.reachable("http://0.0.0.0:7401/", "coord.example:7400"))
+        .isEqualTo("http://coord.example:7401/");
+    assertThat(DashboardLoginCommand.reachable("http://10.0.0.5:7401/", "x:7400"))
+        .isEqualTo("http://10.0.0.5:7401/");
+  }
 }

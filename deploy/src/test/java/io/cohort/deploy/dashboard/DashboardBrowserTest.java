@@ -5,8 +5,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cohort.coordinator.federation.Federation;
+import io.cohort.deploy.CohortMain;
 import io.cohort.deploy.SimulatedFederation;
+import io.cohort.model.identity.ProvisionDirectory;
 import io.cohort.proto.v1.FederationState;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The dashboard in a real browser: headless Chromium (Debian's chromium and chromium-driver,
@@ -37,7 +42,8 @@ class DashboardBrowserTest {
         new SimulatedFederation.Site("cleveland", 303, 500, 8.0),
         new SimulatedFederation.Site("hungary", 294, 900, 8.0),
         new SimulatedFederation.Site("switzerland", 123, 1_300, 0),
-        new SimulatedFederation.Site("va-long-beach", 200, 1_700, 0)));
+        new SimulatedFederation.Site("va-long-beach", 200, 1_700, 0)),
+        new ProvisionDirectory(dir.resolve("pki"))); // mutual TLS: actions need a session
     browser = new WebDriverSession(dir.resolve("chromium-profile"),
         SCREENSHOTS.resolve("chromedriver.log"), 1440, 2300);
   }
@@ -62,10 +68,38 @@ class DashboardBrowserTest {
         + " return !!e && e.getClientRects().length > 0;").asBoolean();
   }
 
+  /** The URL {@code cohort dashboard-login} prints for the simulation's operator. */
+  String dashboardLogin() {
+    CommandLine cli = CohortMain.commandLine();
+    StringWriter out = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(new StringWriter()));
+    assertThat(cli.execute("dashboard-login", "--coordinator", sim.target(), "--credentials",
+        sim.pki().bundle(SimulatedFederation.OPERATOR).toString())).isZero();
+    return out.toString().strip();
+  }
+
   @Test
   void roundsAndNodesAppearAndUpdateLiveAndPauseAndResumeWork() throws Exception {
     Federation federation = sim.federation();
-    browser.open(sim.server().dashboardUrl().orElseThrow());
+    String dashboard = sim.server().dashboardUrl().orElseThrow();
+
+    // Without a session the page shows everything but an action is refused, and says why.
+    browser.open(dashboard);
+    await().atMost(WAIT).until(() -> "Live".equals(browser.text("#conn-text"))
+        && "created".equals(browser.text("#fed-state")));
+    browser.click("#action-start");
+    browser.click("#confirm-ok");
+    await().atMost(WAIT).until(() -> visible("#notice"));
+    assertThat(browser.text("#notice")).contains("sign in with `cohort dashboard-login`");
+    assertThat(federation.state()).isEqualTo(FederationState.CREATED);
+
+    // The login URL carries the token in its fragment; the page keeps it and clears the bar.
+    String login = dashboardLogin();
+    assertThat(login).startsWith(dashboard + "#token=");
+    browser.open(login);
+    await().atMost(WAIT).until(() -> browser.script("return location.hash;").asText().isEmpty());
+    assertThat(browser.script("return location.href;").asText()).isEqualTo(dashboard);
 
     // Before the start: the federation and its four connected nodes, no rounds yet.
     await().atMost(WAIT).until(() -> "Live".equals(browser.text("#conn-text")));
@@ -120,7 +154,8 @@ class DashboardBrowserTest {
     // Both actions are in the audit panel, attributed to the operator's browser.
     await().atMost(WAIT).until(() -> browser.count("#audit-table tbody tr") >= 3);
     assertThat(browser.text("#audit-table tbody")).contains("federation.pause")
-        .contains("federation.resume").contains("http 127.0.0.1:");
+        .contains("federation.resume").contains("http 127.0.0.1:")
+        .contains("operator:" + SimulatedFederation.OPERATOR);
   }
 
   @Test

@@ -23,6 +23,46 @@ const state = {
 };
 const charts = {};
 
+// ---- dashboard session ---------------------------------------------------------------------------
+// `cohort dashboard-login` prints this page's URL with #token=...: the fragment never reaches a
+// server or its logs. Keep the token for this tab only, and take it out of the address bar so it
+// is not bookmarked, shared or left in the history.
+const TOKEN_KEY = 'cohort-dashboard-token';
+function takeTokenFromFragment() {
+  const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(location.hash);
+  if (!match) return false;
+  try {
+    sessionStorage.setItem(TOKEN_KEY, match[1]);
+  } catch (e) {
+    // storage disabled: the token still works for this page via the fallback below
+    window.cohortToken = match[1];
+  }
+  history.replaceState(null, '', location.pathname + location.search);
+  return true;
+}
+takeTokenFromFragment();
+// a new login URL pasted into this tab (after an expiry) only changes the fragment
+window.addEventListener('hashchange', () => {
+  if (takeTokenFromFragment()) notice('');
+});
+
+function sessionToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) || window.cohortToken || null;
+  } catch (e) {
+    return window.cohortToken || null;
+  }
+}
+
+function forgetToken() {
+  try {
+    sessionStorage.removeItem(TOKEN_KEY);
+  } catch (e) {
+    // nothing stored
+  }
+  window.cohortToken = null;
+}
+
 // ---- helpers ---------------------------------------------------------------------------------
 
 const $ = (id) => document.getElementById(id);
@@ -83,7 +123,11 @@ function show(id, visible) {
 async function api(path, options) {
   const response = await fetch('/api/' + path, Object.assign({ cache: 'no-store' }, options));
   const body = await response.json().catch(() => ({ error: response.statusText }));
-  if (!response.ok) throw new Error(body.error || ('HTTP ' + response.status));
+  if (!response.ok) {
+    const error = new Error(body.error || ('HTTP ' + response.status));
+    error.status = response.status;
+    throw error;
+  }
   return body;
 }
 
@@ -283,14 +327,23 @@ function confirmAction(action) {
   dialog.returnValue = '';
   dialog.onclose = async () => {
     if (dialog.returnValue !== 'ok') return;
+    const headers = { [ACTION_HEADER]: '1' };
+    const token = sessionToken();
+    if (token) headers.Authorization = 'Bearer ' + token;
     try {
       const f = await api('federations/' + encodeURIComponent(id) + '/' + action, {
-        method: 'POST', headers: { [ACTION_HEADER]: '1' },
+        method: 'POST', headers,
       });
       notice('');
       onFederation(f);
     } catch (e) {
-      notice(e.message);
+      if (e.status === 401) {
+        forgetToken(); // unknown or expired: a new login is the only way on
+        notice('Not signed in, so nothing was changed: sign in with `cohort dashboard-login`'
+          + ' and open the URL it prints. (' + e.message + ')');
+      } else {
+        notice(e.message);
+      }
     }
   };
   dialog.showModal();
