@@ -84,6 +84,14 @@ public final class InferenceBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    List<ServingEngine> servingEngines = new ArrayList<>();
+    try {
+      for (String name : engineNames) {
+        servingEngines.add(ServingEngine.parse(name));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
     System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cpus, "
         + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java "
         + System.getProperty("java.version") + "; load " + loadAverage());
@@ -94,8 +102,7 @@ public final class InferenceBenchCommand implements Callable<Integer> {
     // shared machine hits every configuration alike.
     List<Bench> benches = new ArrayList<>();
     try {
-      for (String name : engineNames) {
-        ServingEngine engine = ServingEngine.parse(name);
+      for (ServingEngine engine : servingEngines) {
         benches.add(new Bench(engine, Duration.ofNanos(batchWaitUs * 1000)));
         benches.add(new Bench(engine, Duration.ZERO));
       }
@@ -121,8 +128,6 @@ public final class InferenceBenchCommand implements Callable<Integer> {
             lat.length, pct(lat, 50), pct(lat, 99),
             lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6);
       }
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage());
     } finally {
       benches.forEach(Bench::close);
     }
