@@ -57,10 +57,11 @@ public final class InferenceEngine {
     String federationId = request.getFederationId();
     batcher.arrive();
     boolean scored = false;
+    ServedModel model = null;
     try {
       Federation f = catalog.federation(federationId);
       federationId = f.id();
-      ServedModel model = catalog.resolve(f, request.getModelVersion());
+      model = catalog.resolve(f, request.getModelVersion());
       float[] features = model.encoder().encode(request.getRecordsList());
       int rows = request.getRecordsCount();
       var refusal = quotas.admit(key.getKeyId(), rows);
@@ -82,6 +83,9 @@ public final class InferenceEngine {
     } finally {
       if (!scored) {
         batcher.leave();
+      }
+      if (model != null) {
+        model.release();
       }
     }
   }

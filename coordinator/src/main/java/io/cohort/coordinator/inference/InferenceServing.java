@@ -19,6 +19,7 @@ public final class InferenceServing implements AutoCloseable {
 
   private final ApiKeyStore keys;
   private final InferenceEngine engine;
+  private final ModelCatalog catalog;
   private final ApiKeyGrpcService keyService;
 
   /** @param publisher where usage and consumer accounts go; null = not billed */
@@ -26,8 +27,8 @@ public final class InferenceServing implements AutoCloseable {
       CoordinatorMetrics metrics, InferenceSettings settings) {
     this.keys = new ApiKeyStore(dataDir);
     MicroBatcher batcher = new MicroBatcher(settings.batchWait(), settings.batchRows());
-    ModelCatalog catalog = new ModelCatalog(federations, new InferenceSchemas(dataDir),
-        settings.maxRecords());
+    this.catalog = new ModelCatalog(federations, new InferenceSchemas(dataDir),
+        settings.maxRecords(), settings.engine(), settings.predictors());
     this.engine = new InferenceEngine(keys, new Quotas(settings.quota(), Clock.systemUTC()),
         catalog, batcher, new UsageMeter(publisher), metrics);
     this.keyService = new ApiKeyGrpcService(keys,
@@ -52,6 +53,7 @@ public final class InferenceServing implements AutoCloseable {
 
   @Override
   public void close() {
+    catalog.close();
     keys.close();
   }
 }

@@ -137,7 +137,7 @@ public final class MicroBatcher {
         only.result().complete(scoreAlone(model, only.features(), only.rows()));
         continue;
       }
-      int width = model.pass().numFeatures();
+      int width = model.numFeatures();
       int classes = model.numClasses();
       int rows = jobs.stream().mapToInt(Job::rows).sum();
       float[] features = new float[rows * width];

@@ -3,7 +3,6 @@ package io.cohort.coordinator.inference;
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.federation.Federations;
 import io.cohort.coordinator.market.MarketEvents;
-import io.cohort.model.inference.ForwardPass;
 import io.cohort.proto.v1.FederationSpec;
 import io.cohort.proto.v1.InferenceSchema;
 import io.cohort.proto.v1.ModelOffer;
@@ -19,20 +18,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * The model versions on sale and their loaded form. A version is on sale once its round
  * succeeded (then its price and contribution shares were published to billing); the latest one
  * answers unpinned requests. Each version is loaded once and kept; a new round's version is
- * picked up by the next request, while requests in flight finish on the one they resolved.
+ * picked up by the next request, while requests in flight finish on the one they resolved; then
+ * the versions it replaced are retired (closed once their last request is answered; a pinned
+ * request loads one again).
  */
-public final class ModelCatalog {
+public final class ModelCatalog implements AutoCloseable {
 
   private final Federations federations;
   private final InferenceSchemas schemas;
   private final int maxRecords;
+  private final ServingEngine engine;
+  private final int predictors;
+  private final Map<String, String> latest = new ConcurrentHashMap<>();
   private final Map<String, ServedModel> loaded = new ConcurrentHashMap<>();
   private final Map<String, FeatureEncoder> encoders = new ConcurrentHashMap<>();
 
-  public ModelCatalog(Federations federations, InferenceSchemas schemas, int maxRecords) {
+  public ModelCatalog(Federations federations, InferenceSchemas schemas, int maxRecords,
+      ServingEngine engine, int predictors) {
     this.federations = federations;
     this.schemas = schemas;
     this.maxRecords = maxRecords;
+    this.engine = engine;
+    this.predictors = predictors;
   }
 
   /** The federation named, or the only one when the name is empty. */
@@ -51,7 +58,10 @@ public final class ModelCatalog {
             + federationId + "'"));
   }
 
-  /** The version answering a request: the pinned one, or the latest on sale. */
+  /**
+   * The version answering a request, the pinned one or the latest on sale, with a lease the
+   * caller must {@link ServedModel#release} once answered.
+   */
   public ServedModel resolve(Federation f, String pinned) throws InferenceException {
     if (f.completedRounds() == 0) {
       throw new InferenceException(Status.Code.FAILED_PRECONDITION, "no_model",
@@ -60,20 +70,59 @@ public final class ModelCatalog {
     // The current version is the last succeeded round's: the latest on sale.
     String version = f.currentVersion();
     if (!pinned.isEmpty()) {
-      ServedModel known = loaded.get(f.id() + "/" + pinned);
-      if (known != null) {
-        return known;
-      }
-      if (offers(f).stream().noneMatch(o -> o.getVersion().equals(pinned))) {
+      if (!loaded.containsKey(key(f, pinned))
+          && offers(f).stream().noneMatch(o -> o.getVersion().equals(pinned))) {
         throw new InferenceException(Status.Code.NOT_FOUND, "unknown_version",
             "model_version: '" + pinned + "' is not a version of federation '" + f.id()
                 + "' on sale (see ListModels)");
       }
       version = pinned;
+    } else {
+      swapIfNew(f, version);
     }
     String v = version;
-    return loaded.computeIfAbsent(f.id() + "/" + v, k -> new ServedModel(f.id(), v,
-        new ForwardPass(f.architecture()), f.registry().parameters(v), encoder(f)));
+    while (true) {
+      ServedModel model = loaded.computeIfAbsent(key(f, v), k -> load(f, v));
+      if (model.acquire()) {
+        return model;
+      }
+      loaded.remove(key(f, v), model); // closed by a swap a moment ago: load it again
+    }
+  }
+
+  private ServedModel load(Federation f, String version) {
+    return new ServedModel(f.id(), version, engine.load(key(f, version),
+        f.architecture(), f.registry().parameters(version),
+        predictors), encoder(f));
+  }
+
+  /** When the latest version changed, retires every other loaded version of the federation. */
+  private void swapIfNew(Federation f, String version) {
+    String before = latest.put(f.id(), version);
+    if (before == null || before.equals(version)) {
+      return;
+    }
+    String keep = key(f, version);
+    for (Map.Entry<String, ServedModel> e : loaded.entrySet()) {
+      if (e.getKey().startsWith(f.id() + "/") && !e.getKey().equals(keep)
+          && loaded.remove(e.getKey(), e.getValue())) {
+        e.getValue().retire();
+      }
+    }
+  }
+
+  private static String key(Federation f, String version) {
+    return f.id() + "/" + version;
+  }
+
+  /** Retires every loaded version (their native memory is freed once unused). */
+  @Override
+  public void close() {
+    for (Map.Entry<String, ServedModel> e : loaded.entrySet()) {
+      if (loaded.remove(e.getKey(), e.getValue())) {
+        e.getValue().retire();
+      }
+    }
   }
 
   /** Versions on sale, newest first; the first is the latest. */

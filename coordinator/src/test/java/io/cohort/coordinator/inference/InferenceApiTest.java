@@ -51,9 +51,15 @@ class InferenceApiTest {
   String key;
   HttpClient http = HttpClient.newHttpClient();
 
+  /** The serving engine under test; {@link InferenceApiDjlTest} runs every case with DJL. */
+  ServingEngine engine() {
+    return ServingEngine.JAVA;
+  }
+
   void start(Path dataDir, QuotaPolicy quota) {
     server = new CoordinatorServer(new CoordinatorServer.Config("127.0.0.1", 0, dataDir, 60_000,
-        2, 0), List.of(), InferenceSettings.defaults().withQuota(quota)).start();
+        2, 0), List.of(), InferenceSettings.defaults().withQuota(quota).withEngine(engine()))
+        .start();
     channel = NettyChannelBuilder.forTarget(server.target()).usePlaintext().build();
     federation = ServedFederation.create(server.federations(), dataDir);
     version1 = ServedFederation.finishRound(federation, 1, ServedFederation.params(1f));

@@ -2,7 +2,6 @@ package io.cohort.coordinator.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cohort.model.inference.ForwardPass;
 import io.cohort.model.layout.ModelArchitecture;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +16,8 @@ class MicroBatcherTest {
 
   static ServedModel model(float ageWeight) {
     return new ServedModel("heart", "v" + ageWeight,
-        new ForwardPass(new ModelArchitecture(ServedFederation.MODEL)),
-        ServedFederation.params(ageWeight), new FeatureEncoder(ServedFederation.SCHEMA, 100));
+        new JavaScorer(new ModelArchitecture(ServedFederation.MODEL),
+            ServedFederation.params(ageWeight)), new FeatureEncoder(ServedFederation.SCHEMA, 100));
   }
 
   static float[] alone(ServedModel m, float[] features, int rows) {

@@ -3,9 +3,11 @@ package io.cohort.deploy.bench;
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.inference.InferenceSchemas;
 import io.cohort.coordinator.inference.InferenceSettings;
+import io.cohort.coordinator.inference.ServingEngine;
 import io.cohort.coordinator.keys.QuotaPolicy;
 import io.cohort.coordinator.registry.ModelRegistry;
 import io.cohort.coordinator.server.CoordinatorServer;
+import io.cohort.deploy.UserError;
 import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.proto.v1.ApiKeyServiceGrpc;
 import io.cohort.proto.v1.CreateApiKeyRequest;
@@ -44,7 +46,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code cohort inference-bench}: predictions per second and p50/p99 latency of single-record
  * requests through real gRPC on 127.0.0.1, at increasing concurrency (closed loop), with
- * micro-batching on and off, then an open loop at a fixed request rate.
+ * micro-batching on and off, for each serving engine (DJL predictor pool, plain Java), then an
+ * open loop at a fixed request rate.
  */
 @Command(name = "inference-bench", mixinStandardHelpOptions = true,
     description = "Benchmarks the inference API over gRPC on 127.0.0.1 and prints tables.")
@@ -69,6 +72,11 @@ public final class InferenceBenchCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   long batchWaitUs;
 
+  @Option(names = "--engine", split = ",", defaultValue = "java,djl",
+      description = "Serving engines to measure, each with batching on and off: djl, java"
+          + " (default ${DEFAULT-VALUE}).")
+  List<String> engineNames;
+
   @Option(names = "--engines", negatable = true, defaultValue = "true",
       description = "Also time the forward pass alone: plain Java vs a DJL (PyTorch) block"
           + " (default ${DEFAULT-VALUE}).")
@@ -76,37 +84,52 @@ public final class InferenceBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    List<ServingEngine> servingEngines = new ArrayList<>();
+    try {
+      for (String name : engineNames) {
+        servingEngines.add(ServingEngine.parse(name));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
     System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cpus, "
         + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java "
         + System.getProperty("java.version") + "; load " + loadAverage());
     System.out.println("model: logistic, " + FEATURES + " numeric features, 2 classes;"
         + " usage metered in memory (no Kafka spool)");
     System.out.println();
-    // Both servers live side by side and take turns, so load from other processes on a
-    // shared machine hits both configurations alike.
-    try (Bench on = new Bench(Duration.ofNanos(batchWaitUs * 1000));
-        Bench off = new Bench(Duration.ZERO)) {
-      for (Bench b : new Bench[] {on, off}) {
+    // All servers live side by side and take turns, so load from other processes on a
+    // shared machine hits every configuration alike.
+    List<Bench> benches = new ArrayList<>();
+    try {
+      for (ServingEngine engine : servingEngines) {
+        benches.add(new Bench(engine, Duration.ofNanos(batchWaitUs * 1000)));
+        benches.add(new Bench(engine, Duration.ZERO));
+      }
+      for (Bench b : benches) {
         b.closedLoop(4, 2.0); // JIT warm-up
       }
-      System.out.println("| batching | concurrency | predictions/s | p50 ms | p99 ms |");
-      System.out.println("|---|---:|---:|---:|---:|");
+      System.out.println("| engine | batching | concurrency | predictions/s | p50 ms | p99 ms |");
+      System.out.println("|---|---|---:|---:|---:|---:|");
       for (int c : concurrency) {
-        for (Bench b : new Bench[] {on, off}) {
+        for (Bench b : benches) {
           long[] lat = b.closedLoop(c, seconds);
-          System.out.printf("| %s | %d | %,.0f | %.3f | %.3f |%n", b == on ? "on" : "off", c,
+          System.out.printf("| %s | %d | %,.0f | %.3f | %.3f |%n", b.label(), c,
               lat.length / seconds, pct(lat, 50), pct(lat, 99));
         }
       }
       System.out.println();
-      System.out.println("| batching | open-loop rate req/s | answered | p50 ms | p99 ms | max ms |");
-      System.out.println("|---|---:|---:|---:|---:|---:|");
-      for (Bench b : new Bench[] {on, off}) {
+      System.out.println("| engine | batching | open-loop rate req/s | answered | p50 ms | p99 ms"
+          + " | max ms |");
+      System.out.println("|---|---|---:|---:|---:|---:|---:|");
+      for (Bench b : benches) {
         long[] lat = b.openLoop(rate, openSeconds);
-        System.out.printf("| %s | %d | %d | %.3f | %.3f | %.3f |%n", b == on ? "on" : "off",
-            rate, lat.length, pct(lat, 50), pct(lat, 99),
+        System.out.printf("| %s | %d | %d | %.3f | %.3f | %.3f |%n", b.label(), rate,
+            lat.length, pct(lat, 50), pct(lat, 99),
             lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6);
       }
+    } finally {
+      benches.forEach(Bench::close);
     }
     System.out.println();
     if (engines) {
@@ -141,13 +164,15 @@ public final class InferenceBenchCommand implements Callable<Integer> {
     final InferenceServiceGrpc.InferenceServiceBlockingStub blocking;
     final InferenceServiceGrpc.InferenceServiceStub async;
     final PredictRequest request;
+    final String label;
 
-    Bench(Duration batchWait) throws Exception {
+    Bench(ServingEngine engine, Duration batchWait) throws Exception {
+      label = engine.label() + " | " + (batchWait.isZero() ? "off" : "on");
       dir = Files.createTempDirectory("cohort-inference-bench");
       server = new CoordinatorServer(new CoordinatorServer.Config("127.0.0.1", 0, dir, 60_000,
           2, CoordinatorServer.NO_HTTP), List.of(),
           InferenceSettings.defaults().withBatchWait(batchWait)
-              .withQuota(QuotaPolicy.unlimited())).start();
+              .withQuota(QuotaPolicy.unlimited()).withEngine(engine)).start();
       ModelSpec model = ModelSpec.newBuilder().setArchitecture("logistic")
           .setInputFeatures(FEATURES).setNumClasses(2).build();
       InferenceSchema.Builder schema = InferenceSchema.newBuilder().setFederationId("bench")
@@ -180,6 +205,10 @@ public final class InferenceBenchCommand implements Callable<Integer> {
       async = InferenceServiceGrpc.newStub(channel)
           .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
       request = PredictRequest.newBuilder().addRecords(record).build();
+    }
+
+    String label() {
+      return label;
     }
 
     /** {@code threads} clients each sending one request after the other; sorted latencies. */

@@ -2,6 +2,7 @@ package io.cohort.deploy.cli;
 
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.inference.InferenceSettings;
+import io.cohort.coordinator.inference.ServingEngine;
 import io.cohort.coordinator.keys.QuotaPolicy;
 import io.cohort.coordinator.server.CoordinatorServer;
 import io.cohort.coordinator.security.TlsSettings;
@@ -107,6 +108,19 @@ public final class CoordinatorCommand implements Callable<Integer> {
           + " already on their way, microseconds; 0 = no batching (default ${DEFAULT-VALUE}).")
   long batchWaitUs;
 
+  @Option(names = "--inference-engine",
+      defaultValue = "${env:COHORT_INFERENCE_ENGINE:-java}",
+      description = "What computes predictions: 'djl' (a pool of DJL PyTorch predictors per model"
+          + " version) or 'java' (the plain-Java forward pass); see"
+          + " docs/decisions/0006 (env COHORT_INFERENCE_ENGINE, default ${DEFAULT-VALUE}).")
+  String inferenceEngine;
+
+  @Option(names = "--inference-predictors",
+      defaultValue = "${env:COHORT_INFERENCE_PREDICTORS:-4}",
+      description = "DJL predictors per loaded model version (engine djl; default"
+          + " ${DEFAULT-VALUE}).")
+  int inferencePredictors;
+
   @Option(names = "--inference-max-records",
       defaultValue = "${env:COHORT_INFERENCE_MAX_RECORDS:-1000}",
       description = "Records per predict request at most (default ${DEFAULT-VALUE}).")
@@ -129,7 +143,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
     try {
       inference = new InferenceSettings(Duration.ofNanos(batchWaitUs * 1_000), 512, maxRecords,
           new QuotaPolicy(keyRateLimit, (int) Math.max(1, Math.min(1_000_000, 2 * keyRateLimit)),
-              keyDailyQuota));
+              keyDailyQuota), ServingEngine.parse(inferenceEngine), inferencePredictors);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

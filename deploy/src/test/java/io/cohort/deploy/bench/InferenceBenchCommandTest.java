@@ -8,7 +8,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** A short benchmark run answers every request and prints both tables (no timing asserted). */
+/**
+ * A short benchmark run of both engines answers every request and prints both tables (no timing
+ * asserted).
+ */
 class InferenceBenchCommandTest {
 
   @Test
@@ -26,8 +29,11 @@ class InferenceBenchCommandTest {
     String out = captured.toString(StandardCharsets.UTF_8);
 
     assertThat(code).isZero();
-    assertThat(out).contains("| on | 1 |").contains("| off | 2 |")
-        .containsPattern("\\| on \\| 200 \\| 200 \\|")
-        .containsPattern("\\| off \\| 200 \\| 200 \\|");
+    for (String engine : new String[] {"java", "djl"}) {
+      assertThat(out).contains("| " + engine + " | on | 1 |")
+          .contains("| " + engine + " | off | 2 |")
+          .containsPattern("\\| " + engine + " \\| on \\| 200 \\| 200 \\|")
+          .containsPattern("\\| " + engine + " \\| off \\| 200 \\| 200 \\|");
+    }
   }
 }

@@ -83,6 +83,14 @@ class BadInputCliTest {
   }
 
   @Test
+  void unknownInferenceEngineIsRefusedBeforeTheCoordinatorStarts() {
+    assertOneLine(run("coordinator", "--inference-engine", "onnx", "--data-dir",
+        dir.resolve("data").toString(), "--port", "0", "--http-port", "-1"),
+        "unknown inference engine 'onnx': use one of [djl, java]");
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
+
+  @Test
   void unknownFlagPointsToHelp() {
     Result r = run("demo", "--roundz", "3");
     assertThat(r.code()).isEqualTo(2);
