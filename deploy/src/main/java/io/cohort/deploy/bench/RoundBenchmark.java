@@ -65,7 +65,9 @@ final class RoundBenchmark {
     List<ChildJvm> nodes = new ArrayList<>();
     try (ChildJvm coordinator = ChildJvm.start(jvm.coordinator(), List.of("coordinator",
         "--port", "0", "--http-port", "-1", "--data-dir", dir.resolve("data").toString(),
-        "--heartbeat-ms", "5000"), dir.resolve("logs").resolve("coordinator.log"))) {
+        "--heartbeat-ms", "5000",
+        // plaintext on purpose: the benchmark measures the round, as the recorded results did
+        "--insecure"), dir.resolve("logs").resolve("coordinator.log"))) {
       String target = awaitTarget(coordinator);
       ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
       try {
@@ -80,7 +82,7 @@ final class RoundBenchmark {
           nodes.add(ChildJvm.start(flags, List.of("client", "--coordinator", target,
               "--federation", FEDERATION, "--node", node,
               "--simulate-elements", Long.toString(parameters),
-              "--simulate-input-features", Integer.toString(features)),
+              "--simulate-input-features", Integer.toString(features), "--insecure"),
               dir.resolve("logs").resolve(node + ".log")));
         }
         FederationRef ref = FederationRef.newBuilder().setFederationId(FEDERATION).build();
