@@ -45,9 +45,9 @@ final class ConsumerCalls implements AutoCloseable {
       return rpc.get();
     } catch (StatusRuntimeException e) {
       Status s = e.getStatus();
-      if (s.getCode() == Status.Code.UNAVAILABLE || s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-        throw new UserError("cannot reach the coordinator at " + target + " (" + s.getCode()
-            + "); is it running? set --coordinator or COHORT_COORDINATOR");
+      if (Unreachable.is(s)) {
+        throw Unreachable.error(target, s, "is it running, and is --ca the federation's CA?"
+            + " set --coordinator or COHORT_COORDINATOR");
       }
       String retry = e.getTrailers() == null ? null
           : e.getTrailers().get(Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER));

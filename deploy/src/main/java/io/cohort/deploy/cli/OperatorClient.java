@@ -38,11 +38,9 @@ final class OperatorClient implements AutoCloseable {
       return rpc.apply(stub.withDeadlineAfter(DEADLINE_S, TimeUnit.SECONDS));
     } catch (StatusRuntimeException e) {
       Status s = e.getStatus();
-      if (s.getCode() == Status.Code.UNAVAILABLE || s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-        throw new UserError("cannot reach the coordinator at " + target + " (" + s.getCode()
-            + (s.getDescription() == null ? "" : ": " + s.getDescription()) + "); is it"
-            + " running, and does it trust your --credentials? set --coordinator or"
-            + " COHORT_COORDINATOR");
+      if (Unreachable.is(s)) {
+        throw Unreachable.error(target, s, "is it running, and does it trust your"
+            + " --credentials? set --coordinator or COHORT_COORDINATOR");
       }
       throw new UserError(s.getDescription() == null ? s.getCode().toString()
           : s.getDescription());
