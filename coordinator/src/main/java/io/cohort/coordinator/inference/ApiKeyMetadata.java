@@ -1,11 +1,13 @@
 package io.cohort.coordinator.inference;
 
+import io.grpc.ClientInterceptor;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.stub.MetadataUtils;
 
 /**
  * Takes the consumer's API key from the call's metadata ({@code authorization: Bearer <key>} or
@@ -25,6 +27,13 @@ public final class ApiKeyMetadata implements ServerInterceptor {
       ServerCallHandler<Q, A> next) {
     String key = fromHeaders(headers.get(AUTHORIZATION), headers.get(X_API_KEY));
     return Contexts.interceptCall(Context.current().withValue(API_KEY, key), call, headers, next);
+  }
+
+  /** A client interceptor that sends {@code key} as {@code authorization: Bearer <key>}. */
+  public static ClientInterceptor bearer(String key) {
+    Metadata m = new Metadata();
+    m.put(AUTHORIZATION, "Bearer " + key);
+    return MetadataUtils.newAttachHeadersInterceptor(m);
   }
 
   /** The key from either header (HTTP uses the same two); null when neither carries one. */

@@ -1,6 +1,7 @@
 package io.cohort.deploy.bench;
 
 import io.cohort.coordinator.federation.Federation;
+import io.cohort.coordinator.inference.ApiKeyMetadata;
 import io.cohort.coordinator.inference.InferenceSchemas;
 import io.cohort.coordinator.inference.InferenceSettings;
 import io.cohort.coordinator.inference.ServingEngine;
@@ -24,9 +25,7 @@ import io.cohort.proto.v1.PredictResponse;
 import io.cohort.proto.v1.RoundOutcome;
 import io.cohort.proto.v1.RoundSummary;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -198,12 +197,9 @@ public final class InferenceBenchCommand implements Callable<Integer> {
       channel = NettyChannelBuilder.forTarget(server.target()).usePlaintext().build();
       String key = ApiKeyServiceGrpc.newBlockingStub(channel).createApiKey(CreateApiKeyRequest
           .newBuilder().setConsumerId("bench").build()).getApiKey();
-      Metadata m = new Metadata();
-      m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
       blocking = InferenceServiceGrpc.newBlockingStub(channel)
-          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
-      async = InferenceServiceGrpc.newStub(channel)
-          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
+          .withInterceptors(ApiKeyMetadata.bearer(key));
+      async = InferenceServiceGrpc.newStub(channel).withInterceptors(ApiKeyMetadata.bearer(key));
       request = PredictRequest.newBuilder().addRecords(record).build();
     }
 

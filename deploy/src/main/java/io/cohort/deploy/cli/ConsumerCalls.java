@@ -1,12 +1,12 @@
 package io.cohort.deploy.cli;
 
+import io.cohort.coordinator.inference.ApiKeyMetadata;
 import io.cohort.deploy.UserError;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -35,9 +35,7 @@ final class ConsumerCalls implements AutoCloseable {
     if (apiKey == null) {
       return s;
     }
-    Metadata m = new Metadata();
-    m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + apiKey);
-    return s.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
+    return s.withInterceptors(ApiKeyMetadata.bearer(apiKey));
   }
 
   <T> T call(Supplier<T> rpc) {

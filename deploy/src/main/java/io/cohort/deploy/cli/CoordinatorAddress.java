@@ -30,7 +30,6 @@ final class CoordinatorAddress {
   }
 
   OperatorClient connect() {
-    return new OperatorClient(coordinator, security.load(Role.OPERATOR,
-        command.commandLine().getErr()));
+    return new OperatorClient(coordinator, channel());
   }
 }

@@ -1,8 +1,6 @@
 package io.cohort.deploy.cli;
 
 import io.cohort.deploy.UserError;
-import io.cohort.model.identity.Credentials;
-import io.cohort.model.identity.TlsChannels;
 import io.cohort.proto.v1.Federation;
 import io.cohort.proto.v1.ListFederationsRequest;
 import io.cohort.proto.v1.OperatorServiceGrpc;
@@ -25,10 +23,10 @@ final class OperatorClient implements AutoCloseable {
   private final ManagedChannel channel;
   private final OperatorServiceGrpc.OperatorServiceBlockingStub stub;
 
-  /** A client of the coordinator at {@code target}; plaintext when {@code credentials} is null. */
-  OperatorClient(String target, Credentials credentials) {
+  /** A client of the coordinator at {@code target} over {@code channel}. */
+  OperatorClient(String target, ManagedChannel channel) {
     this.target = target;
-    this.channel = TlsChannels.forTarget(target, credentials).build();
+    this.channel = channel;
     this.stub = OperatorServiceGrpc.newBlockingStub(channel);
   }
 

@@ -3,6 +3,7 @@ package io.cohort.deploy.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cohort.billing.ledger.LedgerReader;
+import io.cohort.coordinator.inference.ApiKeyMetadata;
 import io.cohort.proto.v1.ApiKeyServiceGrpc;
 import io.cohort.proto.v1.ApiPlan;
 import io.cohort.proto.v1.CreateApiKeyRequest;
@@ -16,9 +17,7 @@ import io.cohort.proto.v1.LedgerEntry;
 import io.cohort.proto.v1.ListModelsRequest;
 import io.cohort.proto.v1.PredictRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.HashSet;
@@ -54,11 +53,8 @@ final class DemoConsumers {
           .sorted(Map.Entry.comparingByKey()).toList()) {
         String key = ApiKeyServiceGrpc.newBlockingStub(operator).createApiKey(CreateApiKeyRequest
             .newBuilder().setConsumerId(c.getKey()).setPlan(c.getValue()).build()).getApiKey();
-        Metadata m = new Metadata();
-        m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-            "Bearer " + key);
         var stub = InferenceServiceGrpc.newBlockingStub(channel)
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
+            .withInterceptors(ApiKeyMetadata.bearer(key));
         InferenceSchema schema = stub.withDeadlineAfter(10, TimeUnit.SECONDS)
             .listModels(ListModelsRequest.getDefaultInstance()).getSchemas(0);
         long[] n = new long[3];

@@ -25,10 +25,12 @@ final class DemoMarket implements AutoCloseable {
   private final EmbeddedKafka kafka;
   private final BillingService billing;
   private final BillingEndpoint http;
-  private final BillingSettings settings = BillingSettings.demo();
+  private final BillingSettings settings;
 
-  private DemoMarket(EmbeddedKafka kafka, BillingService billing, BillingEndpoint http) {
+  private DemoMarket(EmbeddedKafka kafka, BillingService billing, BillingEndpoint http,
+      BillingSettings settings) {
     this.kafka = kafka;
+    this.settings = settings;
     this.billing = billing;
     this.http = http;
   }
@@ -38,13 +40,13 @@ final class DemoMarket implements AutoCloseable {
     EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false);
     BillingService billing = null;
     BillingEndpoint http;
+    BillingSettings settings = BillingSettings.demo();
     try {
-      billing = BillingService.start(kafka.bootstrapServers(), BillingSettings.demo(),
+      billing = BillingService.start(kafka.bootstrapServers(), settings,
           dir.resolve("billing-state"), BillingService.APPLICATION_ID);
       if (!billing.awaitRunning(Duration.ofSeconds(60))) {
         throw new IllegalStateException("billing service did not start within 60 s");
       }
-      BillingSettings settings = BillingSettings.demo();
       http = BillingEndpoint.start(billing, kafka.bootstrapServers(), settings.periods(),
           settings.currency(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     } catch (RuntimeException | InterruptedException e) {
@@ -56,7 +58,7 @@ final class DemoMarket implements AutoCloseable {
     }
     out.println("Kafka on " + kafka.bootstrapServers() + "; billing running (exactly-once), "
         + "its API at " + http.uri());
-    return new DemoMarket(kafka, billing, http);
+    return new DemoMarket(kafka, billing, http, settings);
   }
 
   String bootstrapServers() {
