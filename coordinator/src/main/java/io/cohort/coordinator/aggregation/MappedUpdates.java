@@ -60,7 +60,9 @@ public final class MappedUpdates implements UpdateAccumulator, AutoCloseable {
     WeightedMeanAccumulator.checkUpdate(delta, weight, elements);
     Path file = dir.resolve("update-" + updates.size() + ".f32");
     try {
-      Files.createDirectories(dir);
+      if (updates.isEmpty()) { // the round's folder, made by its first update
+        Files.createDirectories(dir);
+      }
       try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW,
           StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0,

@@ -1,8 +1,7 @@
 package io.cohort.coordinator.dashboard;
 
+import io.cohort.model.codec.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,9 +42,6 @@ public final class DashboardSessions {
     this.clock = clock;
   }
 
-  public Duration ttl() {
-    return ttl;
-  }
 
   /** Opens a session acting as {@code actor} (e.g. "operator:alice"). */
   public Session create(String actor) {
@@ -96,12 +92,7 @@ public final class DashboardSessions {
   }
 
   private static String hash(String token) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(token.getBytes(StandardCharsets.UTF_8));
-      return Base64.getEncoder().encodeToString(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JVM", e);
-    }
+    return Sha256.of(token.getBytes(StandardCharsets.UTF_8));
   }
+
 }

@@ -5,8 +5,11 @@ import io.cohort.proto.v1.FeatureValue;
 import io.cohort.proto.v1.InferenceSchema;
 import io.cohort.proto.v1.InputFeature;
 import io.cohort.proto.v1.InputFeatureType;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Checks records against a federation's {@link InferenceSchema} and turns them into the model's
@@ -17,6 +20,8 @@ import java.util.Map;
 public final class FeatureEncoder {
 
   private final InferenceSchema schema;
+  /** Feature names in schema order: a set lookup per supplied feature, and the error message. */
+  private final Set<String> names;
   private final int width;
   private final int maxRecords;
 
@@ -28,16 +33,18 @@ public final class FeatureEncoder {
       w += f.getType() == InputFeatureType.CATEGORICAL ? f.getCategoriesCount() : 1;
     }
     this.width = w;
+    this.names = schema.getFeaturesList().stream().map(InputFeature::getName)
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+  }
+
+  /** The schema consumers' records are validated against (features, types, class names). */
+  public InferenceSchema schema() {
+    return schema;
   }
 
   /** Class names, indexing the model's outputs. */
   public List<String> classNames() {
     return schema.getClassNamesList();
-  }
-
-  /** Model input columns per record. */
-  public int width() {
-    return width;
   }
 
   /** The rows, row-major, {@code records.size() * width()} values. */
@@ -60,9 +67,9 @@ public final class FeatureEncoder {
   private void encode(int r, Map<String, FeatureValue> values, float[] out, int at)
       throws InferenceException {
     for (String name : values.keySet()) {
-      if (!hasFeature(name)) {
+      if (!names.contains(name)) {
         throw InferenceException.invalid(field(r, name) + ": unknown feature; the model takes "
-            + names());
+            + names);
       }
     }
     for (InputFeature f : schema.getFeaturesList()) {
@@ -106,18 +113,7 @@ public final class FeatureEncoder {
     return at + f.getCategoriesCount();
   }
 
-  private boolean hasFeature(String name) {
-    for (InputFeature f : schema.getFeaturesList()) {
-      if (f.getName().equals(name)) {
-        return true;
-      }
-    }
-    return false;
-  }
 
-  private List<String> names() {
-    return schema.getFeaturesList().stream().map(InputFeature::getName).toList();
-  }
 
   private static String field(int record, String feature) {
     return "records[" + record + "].features[\"" + feature + "\"]";

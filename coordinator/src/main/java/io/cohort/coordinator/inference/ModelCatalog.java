@@ -138,15 +138,16 @@ public final class ModelCatalog implements AutoCloseable {
       double quality = Double.isFinite(r.getQuality()) ? r.getQuality() : 0;
       out.add(ModelOffer.newBuilder().setFederationId(f.id()).setVersion(r.getModelVersion())
           .setRound(r.getRound())
-          .setQualityMetric(spec.getQualityMetric().isEmpty() ? "auc" : spec.getQualityMetric())
+          .setQualityMetric(MarketEvents.qualityMetric(spec))
           .setQuality(quality).setPriceMicrosPer1000(MarketEvents.listPrice(spec, quality))
           .setCurrency(MarketEvents.currency(spec)).setLatest(out.isEmpty()).build());
     }
     return out;
   }
 
+  /** The federation's consumer schema, read once and kept with its encoder. */
   public InferenceSchema schema(Federation f) {
-    return encoderSchema(f);
+    return encoder(f).schema();
   }
 
   public List<Federation> federations() {

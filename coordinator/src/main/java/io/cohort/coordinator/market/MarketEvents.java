@@ -72,7 +72,7 @@ public final class MarketEvents implements FederationListener {
     ModelVersionEvent.Builder version = ModelVersionEvent.newBuilder()
         .setFederationId(spec.getFederationId()).setVersion(r.getModelVersion())
         .setRound(r.getRound())
-        .setQualityMetric(spec.getQualityMetric().isEmpty() ? "auc" : spec.getQualityMetric())
+        .setQualityMetric(qualityMetric(spec))
         .setQuality(Double.isFinite(quality) ? quality : 0)
         .setPriceMicrosPer1000(price)
         .setCurrency(currency(spec))
@@ -92,6 +92,11 @@ public final class MarketEvents implements FederationListener {
     return Double.isFinite(quality) && spec.getPriceAlphaMicros() > 0
         ? new QualityProportionalPrice(spec.getPriceAlphaMicros()).pricePer1000Micros(quality)
         : 0;
+  }
+
+  /** The metric a version's quality (and so its price) is measured by; AUC by default. */
+  public static String qualityMetric(FederationSpec spec) {
+    return spec.getQualityMetric().isEmpty() ? "auc" : spec.getQualityMetric();
   }
 
   /** The spec's currency, EUR when unset. */

@@ -40,14 +40,14 @@ public final class CallerAuthorization implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
-    String method = call.getMethodDescriptor().getFullMethodName();
     String service = call.getMethodDescriptor().getServiceName();
+    if (ServicePolicy.isOpen(service)) { // first: inference calls need nothing below
+      return next.startCall(call, headers);
+    }
+    String method = call.getMethodDescriptor().getFullMethodName();
     String peer = "grpc " + PeerAddress.format(call.getAttributes()
         .get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
     Optional<X509Certificate> cert = clientCertificate(call);
-    if (ServicePolicy.isOpen(service)) {
-      return next.startCall(call, headers);
-    }
     if (cert.isEmpty()) {
       return refuse(call, "anonymous", method, peer, Status.UNAUTHENTICATED.withDescription(
           method + " needs a client certificate: pass --credentials FILE from cohort provision"));

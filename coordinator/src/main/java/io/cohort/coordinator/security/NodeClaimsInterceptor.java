@@ -4,7 +4,6 @@ import io.cohort.coordinator.audit.AuditLog;
 import io.cohort.coordinator.audit.PeerAddress;
 import io.cohort.model.identity.Identity;
 import io.cohort.model.identity.Role;
-import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -33,8 +32,6 @@ public final class NodeClaimsInterceptor implements ServerInterceptor {
     if (who.isEmpty() || who.get().role() != Role.NODE) {
       return inner; // plaintext (no identities) or not a node
     }
-    String peer = "grpc " + PeerAddress.format(call.getAttributes()
-        .get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
-    return new NodeClaims<>(inner, call, who.get(), peer, audit);
+    return new NodeClaims<>(inner, call, who.get(), PeerAddress.current(), audit);
   }
 }

@@ -293,11 +293,6 @@ public final class CoordinatorServer implements AutoCloseable {
     return metrics;
   }
 
-  /** Model serving: API keys, quotas, usage metering. */
-  public InferenceServing inference() {
-    return inference;
-  }
-
   public AuditLog audit() {
     return audit;
   }

@@ -1,5 +1,6 @@
 package io.cohort.model.identity;
 
+import io.cohort.model.codec.Sha256;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -9,14 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -106,9 +104,8 @@ public final class Pem {
   /** SHA-256 of the certificate's DER encoding, lower-case hex: how people compare CAs. */
   public static String fingerprint(X509Certificate certificate) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(certificate.getEncoded()));
-    } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+      return Sha256.of(certificate.getEncoded());
+    } catch (CertificateEncodingException e) {
       throw new IllegalStateException(e);
     }
   }
