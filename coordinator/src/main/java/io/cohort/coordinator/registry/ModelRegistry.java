@@ -2,6 +2,7 @@ package io.cohort.coordinator.registry;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.cohort.model.codec.EncodedPayload;
 import io.cohort.model.codec.PayloadEncoder;
 import io.cohort.model.codec.Sha256;
 import io.cohort.model.layout.ModelArchitecture;
@@ -70,8 +71,9 @@ public final class ModelRegistry {
       throw new IllegalArgumentException("model has " + parameters.length
           + " parameters, its architecture " + layout.totalElements());
     }
-    byte[] payload = PayloadEncoder.encode(parameters, Encoding.FLOAT32);
-    String sha = Sha256.of(payload);
+    EncodedPayload encoded = EncodedPayload.of(parameters, Encoding.FLOAT32);
+    byte[] payload = encoded.bytes();
+    String sha = encoded.sha256();
     String version = sha.substring(0, 16);
     ModelVersion meta = ModelVersion.newBuilder()
         .setVersion(version)

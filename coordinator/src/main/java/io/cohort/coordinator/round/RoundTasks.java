@@ -91,14 +91,14 @@ public final class RoundTasks {
   /**
    * Folds a complete, verified update into the round, exactly once per task.
    *
-   * @param sha256 checksum of the update payload (an identical retry is a duplicate)
+   * @param checksum hex checksum of the update payload (an identical retry is a duplicate)
    */
   public UpdateDecision acceptUpdate(TaskRecord task, float[] delta, long sampleCount,
-      String sha256, double norm, Metrics trainMetrics, double epsilon) {
+      String checksum, double norm, Metrics trainMetrics, double epsilon) {
     lock.lock();
     try {
       if (task.state == TaskRecord.State.DONE) {
-        if (sha256.equals(task.acceptedSha256)) {
+        if (checksum.equals(task.acceptedChecksum)) {
           return new UpdateDecision(Outcome.DUPLICATE, "", task.acceptedNorm);
         }
         return new UpdateDecision(Outcome.REFUSED, "task " + task.taskId()
@@ -115,7 +115,7 @@ public final class RoundTasks {
             delta.clone(), sampleCount));
       }
       task.state = TaskRecord.State.DONE;
-      task.acceptedSha256 = sha256;
+      task.acceptedChecksum = checksum;
       task.acceptedNorm = norm;
       task.sampleCount = sampleCount;
       task.trainMetrics = trainMetrics;
@@ -152,7 +152,7 @@ public final class RoundTasks {
   public boolean hasAcceptedUpdate(TaskRecord task) {
     lock.lock();
     try {
-      return task.state == TaskRecord.State.DONE && task.acceptedSha256 != null;
+      return task.state == TaskRecord.State.DONE && task.acceptedChecksum != null;
     } finally {
       lock.unlock();
     }

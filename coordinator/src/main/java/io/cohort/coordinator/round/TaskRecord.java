@@ -21,7 +21,7 @@ public final class TaskRecord {
   String declineCode = "";
   String failure = "";
   /** For TRAIN: checksum of the accepted update, to recognise an idempotent retry. */
-  String acceptedSha256;
+  String acceptedChecksum;
   double acceptedNorm;
   long sampleCount;
   Metrics trainMetrics;

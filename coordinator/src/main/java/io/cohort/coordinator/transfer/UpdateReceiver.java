@@ -8,6 +8,7 @@ import io.cohort.coordinator.limits.TransferGate;
 import io.cohort.coordinator.round.RoundTasks;
 import io.cohort.coordinator.round.TaskBoard;
 import io.cohort.coordinator.round.TaskRecord;
+import io.cohort.model.codec.PayloadChecksum;
 import io.cohort.model.codec.PayloadChecksumException;
 import io.cohort.model.codec.PayloadDecoder;
 import io.cohort.model.codec.PayloadException;
@@ -16,6 +17,7 @@ import io.cohort.proto.v1.TaskKind;
 import io.cohort.proto.v1.UpdateChunk;
 import io.cohort.proto.v1.UpdateData;
 import io.cohort.proto.v1.UpdateHeader;
+import io.cohort.proto.v1.UpdateTrailer;
 import io.cohort.proto.v1.UploadReceipt;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -83,7 +85,7 @@ public final class UpdateReceiver implements StreamObserver<UpdateChunk> {
       switch (chunk.getKindCase()) {
         case HEADER -> onHeader(chunk.getHeader());
         case DATA -> onData(chunk.getData());
-        case TRAILER -> onTrailer(chunk.getTrailer().getSha256());
+        case TRAILER -> onTrailer(chunk.getTrailer());
         default -> throw invalid("upload message has no header, data or trailer");
       }
     } catch (StatusRuntimeException e) {
@@ -163,8 +165,26 @@ public final class UpdateReceiver implements StreamObserver<UpdateChunk> {
       throw Status.FAILED_PRECONDITION.withDescription("task " + task.taskId()
           + " expired while waiting for an upload slot").asRuntimeException();
     }
-    decoder = new PayloadDecoder(h.getManifest().getEncoding(), expected.totalElements(), buffer);
+    decoder = new PayloadDecoder(h.getManifest().getEncoding(), expected.totalElements(), buffer,
+        h.getManifest().hasCrc32C() ? PayloadChecksum.CRC32C : PayloadChecksum.SHA256);
     stage = Stage.DATA;
+  }
+
+  /**
+   * The checksum the upload declares, in the kind its header chose: the header's CRC-32C (which
+   * a CRC-32C in the trailer must repeat), or a SHA-256 from the trailer or else the header.
+   */
+  private String declaredChecksum(UpdateTrailer trailer) {
+    if (header.getManifest().hasCrc32C()) {
+      int crc = header.getManifest().getCrc32C();
+      if (trailer.hasCrc32C() && trailer.getCrc32C() != crc) {
+        throw invalid("trailer crc32c " + PayloadChecksum.crc32cHex(trailer.getCrc32C())
+            + " differs from the header's " + PayloadChecksum.crc32cHex(crc));
+      }
+      return PayloadChecksum.crc32cHex(crc);
+    }
+    return !trailer.getSha256().isEmpty() ? trailer.getSha256()
+        : header.getManifest().getSha256();
   }
 
   /** A task already answered may be re-sent; the trailer decides if it is the same update. */
@@ -196,13 +216,14 @@ public final class UpdateReceiver implements StreamObserver<UpdateChunk> {
     nextOffset += data.getData().size();
   }
 
-  private void onTrailer(String sha256) {
+  private void onTrailer(UpdateTrailer trailer) {
     if (stage != Stage.DATA) {
       throw invalid("trailer before the header");
     }
-    String declared = !sha256.isEmpty() ? sha256 : header.getManifest().getSha256();
+    String declared = declaredChecksum(trailer);
     if (declared.isEmpty()) {
-      throw invalid("no checksum: set sha256 in the trailer or the manifest");
+      throw invalid("no checksum: set sha256 in the trailer or the manifest, or crc32c in the"
+          + " manifest");
     }
     float[] delta;
     try {

@@ -7,6 +7,8 @@ import com.google.protobuf.ByteString;
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.server.CoordinatorServer;
 import io.cohort.model.codec.PayloadEncoder;
+import io.cohort.model.codec.EncodedPayload;
+import io.cohort.model.codec.PayloadChecksum;
 import io.cohort.model.codec.Sha256;
 import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.model.layout.ParameterLayout;
@@ -113,6 +115,13 @@ class UploadValidationTest {
   /** As above, sending the payload in chunks of {@code chunkBytes}. */
   UploadReceipt upload(Task task, float[] values, UnaryOperator<UpdateHeader.Builder> header,
       UnaryOperator<String> checksum, int chunkBytes) throws Exception {
+    return upload(task, values, header, checksum, chunkBytes, t -> t);
+  }
+
+  /** As above, with the trailer (its sha256 already set) changed by {@code trailer}. */
+  UploadReceipt upload(Task task, float[] values, UnaryOperator<UpdateHeader.Builder> header,
+      UnaryOperator<String> checksum, int chunkBytes,
+      UnaryOperator<UpdateTrailer.Builder> trailer) throws Exception {
     byte[] payload = PayloadEncoder.encode(values, Encoding.FLOAT32);
     Manifest manifest = LAYOUT.toManifest(Encoding.FLOAT32, null);
     UpdateHeader.Builder h = UpdateHeader.newBuilder().setTaskId(task.getTaskId())
@@ -140,8 +149,8 @@ class UploadValidationTest {
           .setData(ByteString.copyFrom(payload, off, Math.min(chunkBytes, payload.length - off))))
           .build());
     }
-    out.onNext(UpdateChunk.newBuilder().setTrailer(UpdateTrailer.newBuilder()
-        .setSha256(checksum.apply(Sha256.of(payload)))).build());
+    out.onNext(UpdateChunk.newBuilder().setTrailer(trailer.apply(UpdateTrailer.newBuilder()
+        .setSha256(checksum.apply(Sha256.of(payload))))).build());
     out.onCompleted();
     try {
       return result.get(10, TimeUnit.SECONDS);
@@ -203,6 +212,35 @@ class UploadValidationTest {
     float[] after = federation.currentParameters();
     for (int i = 0; i < after.length; i++) {
       assertThat(after[i]).isCloseTo(initial[i] + 0.5f, Offset.offset(1e-6f));
+    }
+  }
+
+  @Test
+  void crc32cUploadsAreVerifiedWithTheHeadersCrc32c() throws Exception {
+    float[] initial = federation.currentParameters().clone();
+    Task task = trainTask();
+    float[] good = delta(0.25f);
+    int crc = EncodedPayload.of(good, Encoding.FLOAT32).crc32c();
+    UnaryOperator<UpdateHeader.Builder> declaring = h -> h.setManifest(
+        h.getManifest().toBuilder().setCrc32C(crc));
+
+    assertStatus(() -> upload(task, good, h -> h.setManifest(h.getManifest().toBuilder()
+            .setCrc32C(crc ^ 1)), s -> s), Status.Code.DATA_LOSS,
+        "checksum mismatch: payload has crc32c " + PayloadChecksum.crc32cHex(crc));
+    assertStatus(() -> upload(task, good, declaring, s -> s, Integer.MAX_VALUE,
+            t -> t.setCrc32C(crc + 1)), Status.Code.INVALID_ARGUMENT,
+        "trailer crc32c " + PayloadChecksum.crc32cHex(crc + 1) + " differs from the header's");
+
+    // The trailer's sha256 is ignored in CRC-32C mode: only the declared CRC-32C counts.
+    UploadReceipt accepted = upload(task, good, declaring, s -> "00" + s.substring(2),
+        Integer.MAX_VALUE, t -> t.setCrc32C(crc));
+    assertThat(accepted.getDuplicate()).isFalse();
+    assertThat(upload(task, good, declaring, s -> s).getDuplicate()).isTrue();
+
+    answerEvaluationAndAwaitEnd();
+    float[] after = federation.currentParameters();
+    for (int i = 0; i < after.length; i++) {
+      assertThat(after[i]).isCloseTo(initial[i] + 0.25f, Offset.offset(1e-6f));
     }
   }
 

@@ -2,6 +2,7 @@ package io.cohort.edge.session;
 
 import io.cohort.edge.task.LocalWork;
 import io.cohort.edge.task.TrainOutcome;
+import io.cohort.model.codec.EncodedPayload;
 import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.proto.v1.Capabilities;
 import io.cohort.proto.v1.ClientMessage;
@@ -284,7 +285,7 @@ public final class EdgeClient implements AutoCloseable {
   private void train(Task task, AtomicBoolean flag) throws Exception {
     ModelArchitecture arch = new ModelArchitecture(model);
     float[] global = ModelDownloader.download(FederationServiceGrpc.newBlockingStub(channel),
-        task, config.nodeId(), arch.layout());
+        task, config.nodeId(), arch.layout(), work.usesGlobalParameters());
     listener.trainingStarted(task);
     long[] lastProgress = {0};
     TrainOutcome outcome = work.train(arch.spec(), task, global, (fraction, loss) -> {
@@ -300,16 +301,17 @@ public final class EdgeClient implements AutoCloseable {
       listener.taskFailed(task, "cancelled by the coordinator");
       return;
     }
-    UploadReceipt receipt = uploadWithRetry(task, arch, outcome);
+    EncodedPayload encoded = work.encode(outcome, task.getUpdateEncoding());
+    UploadReceipt receipt = uploadWithRetry(task, arch, outcome, encoded);
     listener.trained(task, outcome, receipt.getDuplicate());
   }
 
-  private UploadReceipt uploadWithRetry(Task task, ModelArchitecture arch, TrainOutcome outcome)
-      throws Exception {
+  private UploadReceipt uploadWithRetry(Task task, ModelArchitecture arch, TrainOutcome outcome,
+      EncodedPayload encoded) throws Exception {
     for (int attempt = 1; ; attempt++) {
       try {
         return UpdateUploader.upload(FederationServiceGrpc.newStub(channel), task,
-            config.nodeId(), arch.trainableLayout(), outcome);
+            config.nodeId(), arch.trainableLayout(), outcome, encoded);
       } catch (StatusRuntimeException e) {
         boolean transient_ = e.getStatus().getCode() == Status.Code.UNAVAILABLE;
         if (!transient_ || attempt >= 3 || System.currentTimeMillis() > task.getDeadlineMs()) {
@@ -323,7 +325,7 @@ public final class EdgeClient implements AutoCloseable {
   private void evaluate(Task task) {
     ModelArchitecture arch = new ModelArchitecture(model);
     float[] params = ModelDownloader.download(FederationServiceGrpc.newBlockingStub(channel),
-        task, config.nodeId(), arch.layout());
+        task, config.nodeId(), arch.layout(), true);
     EvaluationResult result = work.evaluate(arch.spec(), task, params).toBuilder()
         .setTaskId(task.getTaskId()).build();
     send(ClientMessage.newBuilder().setEvaluation(result).build());

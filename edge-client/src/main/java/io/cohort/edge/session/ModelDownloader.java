@@ -8,6 +8,7 @@ import io.cohort.proto.v1.FederationServiceGrpc;
 import io.cohort.proto.v1.Manifest;
 import io.cohort.proto.v1.ModelChunk;
 import io.cohort.proto.v1.Task;
+import io.grpc.stub.ClientCalls;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -17,27 +18,30 @@ final class ModelDownloader {
 
   private ModelDownloader() {}
 
-  /** The parameters in the manifest's layout, which must equal {@code expected}. */
+  /**
+   * The parameters in the manifest's layout, which must equal {@code expected}; with {@code
+   * decode} false, the stream is only read and its length checked, and null is returned.
+   */
   static float[] download(FederationServiceGrpc.FederationServiceBlockingStub stub, Task task,
-      String nodeId, ParameterLayout expected) {
+      String nodeId, ParameterLayout expected, boolean decode) {
     long timeout = Math.max(1_000, task.getDeadlineMs() - System.currentTimeMillis());
-    Iterator<ModelChunk> chunks = stub.withDeadlineAfter(timeout, TimeUnit.MILLISECONDS)
-        .downloadModel(DownloadModelRequest.newBuilder().setTaskId(task.getTaskId())
-            .setModelVersion(task.getModelVersion()).setNodeId(nodeId).build());
+    DownloadModelRequest request = DownloadModelRequest.newBuilder().setTaskId(task.getTaskId())
+        .setModelVersion(task.getModelVersion()).setNodeId(nodeId).build();
+    FederationServiceGrpc.FederationServiceBlockingStub bounded =
+        stub.withDeadlineAfter(timeout, TimeUnit.MILLISECONDS);
+    if (!decode) {
+      skim(ClientCalls.blockingServerStreamingCall(bounded.getChannel(), ChunkSizes.METHOD,
+          bounded.getCallOptions(), request), task, expected);
+      return null;
+    }
+    Iterator<ModelChunk> chunks = bounded.downloadModel(request);
     if (!chunks.hasNext()) {
       throw new PayloadException("model stream was empty");
     }
     ModelChunk first = chunks.next();
-    if (!first.hasManifest()) {
-      throw new PayloadException("model stream did not start with a manifest");
-    }
-    Manifest manifest = first.getManifest();
-    ParameterLayout layout = ParameterLayout.fromManifest(manifest);
-    if (!layout.equals(expected)) {
-      throw new PayloadException("model " + task.getModelVersion() + " has tensors " + layout
-          + ", this node's model needs " + expected);
-    }
-    PayloadDecoder decoder = new PayloadDecoder(manifest.getEncoding(), layout.totalElements(),
+    Manifest manifest = checkedManifest(first.hasManifest() ? first.getManifest() : null, task,
+        expected);
+    PayloadDecoder decoder = new PayloadDecoder(manifest.getEncoding(), expected.totalElements(),
         null);
     while (chunks.hasNext()) {
       ModelChunk c = chunks.next();
@@ -46,5 +50,34 @@ final class ModelDownloader {
       }
     }
     return decoder.finish(manifest.getSha256());
+  }
+
+  /** Reads the stream checking the manifest and the byte count only (the data is skipped). */
+  private static void skim(Iterator<ChunkSizes.Part> parts, Task task, ParameterLayout expected) {
+    if (!parts.hasNext()) {
+      throw new PayloadException("model stream was empty");
+    }
+    Manifest manifest = checkedManifest(parts.next().manifest(), task, expected);
+    long received = 0;
+    while (parts.hasNext()) {
+      received += parts.next().dataBytes();
+    }
+    if (received != manifest.getTotalBytes()) {
+      throw new PayloadException("model stream held " + received + " bytes, its manifest "
+          + manifest.getTotalBytes());
+    }
+  }
+
+  private static Manifest checkedManifest(Manifest manifest, Task task,
+      ParameterLayout expected) {
+    if (manifest == null) {
+      throw new PayloadException("model stream did not start with a manifest");
+    }
+    ParameterLayout layout = ParameterLayout.fromManifest(manifest);
+    if (!layout.equals(expected)) {
+      throw new PayloadException("model " + task.getModelVersion() + " has tensors " + layout
+          + ", this node's model needs " + expected);
+    }
+    return manifest;
   }
 }

@@ -1,8 +1,7 @@
 package io.cohort.edge.session;
 
 import com.google.protobuf.UnsafeByteOperations;
-import io.cohort.model.codec.PayloadEncoder;
-import io.cohort.model.codec.Sha256;
+import io.cohort.model.codec.EncodedPayload;
 import io.cohort.model.layout.ParameterLayout;
 import io.cohort.proto.v1.FederationServiceGrpc;
 import io.cohort.proto.v1.Manifest;
@@ -31,10 +30,13 @@ final class UpdateUploader {
   private UpdateUploader() {}
 
   static UploadReceipt upload(FederationServiceGrpc.FederationServiceStub stub, Task task,
-      String nodeId, ParameterLayout trainable, TrainOutcome outcome) throws Exception {
-    byte[] payload = PayloadEncoder.encode(outcome.delta(), task.getUpdateEncoding());
-    String sha = Sha256.of(payload);
-    Manifest manifest = trainable.toManifest(task.getUpdateEncoding(), sha);
+      String nodeId, ParameterLayout trainable, TrainOutcome outcome, EncodedPayload encoded)
+      throws Exception {
+    byte[] payload = encoded.bytes();
+    // CRC-32C, not SHA-256: the coordinator verifies every byte of every client's upload.
+    int crc = encoded.crc32c();
+    Manifest manifest = trainable.toManifest(encoded.encoding(), null).toBuilder().setCrc32C(crc)
+        .build();
     CompletableFuture<UploadReceipt> result = new CompletableFuture<>();
     Object ready = new Object();
     ClientResponseObserver<UpdateChunk, UploadReceipt> observer =
@@ -85,7 +87,7 @@ final class UpdateUploader {
           .setData(UnsafeByteOperations.unsafeWrap(payload, off, len))).build()); // never modified
     }
     if (!result.isDone()) {
-      out.onNext(UpdateChunk.newBuilder().setTrailer(UpdateTrailer.newBuilder().setSha256(sha))
+      out.onNext(UpdateChunk.newBuilder().setTrailer(UpdateTrailer.newBuilder().setCrc32C(crc))
           .build());
       out.onCompleted();
     }

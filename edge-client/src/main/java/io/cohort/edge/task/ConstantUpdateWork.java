@@ -1,17 +1,25 @@
 package io.cohort.edge.task;
 
 import io.cohort.edge.training.ProgressListener;
+import io.cohort.model.codec.EncodedPayload;
+import io.cohort.proto.v1.Encoding;
 import io.cohort.proto.v1.EvaluationResult;
 import io.cohort.proto.v1.ModelSpec;
 import io.cohort.proto.v1.Metrics;
 import io.cohort.proto.v1.Task;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
  * A simulated node for benchmarks and protocol tests: its update is a constant vector (so the
  * aggregate is known in closed form) after an optional simulated compute time, and it evaluates
  * to fixed metrics. It holds no data; it exercises everything but training.
+ *
+ * <p>Being a stand-in for a node on another machine, it keeps its own cost low so that a
+ * benchmark measures the coordinator: it receives the model without decoding it (the stream's
+ * manifest and length are still checked) and encodes and hashes its update once per encoding.
  */
 public final class ConstantUpdateWork implements LocalWork {
 
@@ -20,6 +28,7 @@ public final class ConstantUpdateWork implements LocalWork {
   private final long samples;
   private final long computeMillis;
   private final float[] delta;
+  private final Map<Encoding, EncodedPayload> encoded = new EnumMap<>(Encoding.class);
 
   public ConstantUpdateWork(int trainableElements, float value, long samples, long computeMillis) {
     if (samples <= 0) {
@@ -35,6 +44,19 @@ public final class ConstantUpdateWork implements LocalWork {
 
   public long samples() {
     return samples;
+  }
+
+  @Override
+  public boolean usesGlobalParameters() {
+    return false;
+  }
+
+  @Override
+  public synchronized EncodedPayload encode(TrainOutcome outcome, Encoding encoding) {
+    if (outcome.delta() != delta) {
+      return LocalWork.super.encode(outcome, encoding);
+    }
+    return encoded.computeIfAbsent(encoding, e -> EncodedPayload.of(delta, e));
   }
 
   @Override

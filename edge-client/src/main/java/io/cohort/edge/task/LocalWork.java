@@ -1,6 +1,8 @@
 package io.cohort.edge.task;
 
 import io.cohort.edge.training.ProgressListener;
+import io.cohort.model.codec.EncodedPayload;
+import io.cohort.proto.v1.Encoding;
 import io.cohort.proto.v1.EvaluationResult;
 import io.cohort.proto.v1.ModelSpec;
 import io.cohort.proto.v1.Task;
@@ -20,8 +22,21 @@ public interface LocalWork {
   }
 
   /**
+   * Whether {@link #train} reads the global parameters. A node that does not (a simulated one)
+   * receives the model without decoding it and is handed null.
+   */
+  default boolean usesGlobalParameters() {
+    return true;
+  }
+
+  /** The update in its wire form; a node whose update never changes may encode it only once. */
+  default EncodedPayload encode(TrainOutcome outcome, Encoding encoding) {
+    return EncodedPayload.of(outcome.delta(), encoding);
+  }
+
+  /**
    * Trains the federation's model (as announced in the session's welcome) from the given
-   * global parameters (full layout).
+   * global parameters (full layout; null if {@link #usesGlobalParameters} is false).
    *
    * @param cancelled true once the coordinator withdrew the task; stop early if so
    */

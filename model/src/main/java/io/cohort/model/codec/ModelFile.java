@@ -25,8 +25,9 @@ public final class ModelFile {
   private ModelFile() {}
 
   public static void write(Path file, ParameterLayout layout, float[] values) {
-    byte[] payload = PayloadEncoder.encode(values, Encoding.FLOAT32);
-    byte[] manifest = layout.toManifest(Encoding.FLOAT32, Sha256.of(payload)).toByteArray();
+    EncodedPayload encoded = EncodedPayload.of(values, Encoding.FLOAT32);
+    byte[] payload = encoded.bytes();
+    byte[] manifest = layout.toManifest(Encoding.FLOAT32, encoded.sha256()).toByteArray();
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);

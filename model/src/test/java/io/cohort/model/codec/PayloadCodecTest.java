@@ -52,8 +52,41 @@ class PayloadCodecTest {
           Math.min(chunk, payload.length - off)));
     }
     assertThat(buffered.finish(Sha256.of(payload))).containsExactly(reference.finish(null));
+    // The bulk path sums squares in float lanes: a few significant digits, not all of double's.
     assertThat(buffered.l2Norm()).isCloseTo(reference.l2Norm(),
-        org.assertj.core.data.Offset.offset(1e-9));
+        org.assertj.core.data.Percentage.withPercentage(1e-4));
+  }
+
+  @Test
+  void bulkNormStaysExactInMagnitudeWhereFloatSquaresOverflow() {
+    float[] values = new float[10_000];
+    Arrays.fill(values, 1e20f); // each square overflows float, not double
+    byte[] payload = PayloadEncoder.encode(values, Encoding.FLOAT32);
+    PayloadDecoder decoder = new PayloadDecoder(Encoding.FLOAT32, values.length, null);
+    decoder.accept(java.nio.ByteBuffer.wrap(payload));
+    decoder.finish(null);
+    assertThat(decoder.l2Norm()).isCloseTo(1e22,
+        org.assertj.core.data.Percentage.withPercentage(1e-4));
+  }
+
+  @Test
+  void crc32cPayloadsAreVerifiedWithCrc32c() {
+    float[] values = randomValues(1000, 5);
+    EncodedPayload encoded = EncodedPayload.of(values, Encoding.FLOAT32);
+    String crc = PayloadChecksum.crc32cHex(encoded.crc32c());
+    PayloadDecoder good = new PayloadDecoder(Encoding.FLOAT32, values.length, null,
+        PayloadChecksum.CRC32C);
+    good.accept(java.nio.ByteBuffer.wrap(encoded.bytes()));
+    assertThat(good.finish(crc)).containsExactly(values);
+    assertThat(good.digest()).isEqualTo(crc).hasSize(8);
+
+    byte[] corrupted = encoded.bytes().clone();
+    corrupted[100] ^= 1;
+    PayloadDecoder bad = new PayloadDecoder(Encoding.FLOAT32, values.length, null,
+        PayloadChecksum.CRC32C);
+    bad.accept(corrupted, 0, corrupted.length);
+    assertThatThrownBy(() -> bad.finish(crc)).isInstanceOf(PayloadChecksumException.class)
+        .hasMessageContaining("crc32c").hasMessageContaining(crc);
   }
 
   @Test
