@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,8 @@ public final class Federation implements io.cohort.coordinator.round.RoundEngine
   private final NodeDirectory nodes = new NodeDirectory();
   private final ModelRegistry registry;
   private final RoundJournal journal;
+  // Finished rounds being journaled in the background, in order (guarded by this).
+  private CompletableFuture<Void> journaling = CompletableFuture.completedFuture(null);
   private final List<FederationListener> listeners;
 
   private FederationState state = FederationState.CREATED;
@@ -143,37 +147,50 @@ public final class Federation implements io.cohort.coordinator.round.RoundEngine
 
   // ---- lifecycle (operator actions) -----------------------------------------------------------
 
-  public synchronized void start() {
+  public void start() {
     transition(EnumSet.of(FederationState.CREATED), FederationState.RUNNING, "operator: start");
   }
 
-  public synchronized void pause() {
+  public void pause() {
     transition(EnumSet.of(FederationState.RUNNING), FederationState.PAUSED, "operator: pause");
   }
 
-  public synchronized void resume() {
+  public void resume() {
     transition(EnumSet.of(FederationState.PAUSED), FederationState.RUNNING, "operator: resume");
   }
 
-  public synchronized void stop() {
+  public void stop() {
     transition(EnumSet.of(FederationState.CREATED, FederationState.RUNNING,
         FederationState.PAUSED), FederationState.STOPPED, "operator: stop");
   }
 
   @Override
-  public synchronized void fail(String reason) {
-    failureReason = reason;
-    transition(EnumSet.of(FederationState.RUNNING, FederationState.PAUSED),
-        FederationState.FAILED, reason);
+  public void fail(String reason) {
+    awaitJournaled();
+    synchronized (this) {
+      Set<FederationState> from = EnumSet.of(FederationState.RUNNING, FederationState.PAUSED);
+      if (from.contains(state)) {
+        failureReason = reason;
+      }
+      transitionNow(from, FederationState.FAILED, reason);
+    }
   }
 
   @Override
-  public synchronized void complete() {
+  public void complete() {
     transition(EnumSet.of(FederationState.RUNNING), FederationState.COMPLETED,
         "all " + spec.getRounds() + " rounds done");
   }
 
+  /** Journals a state change after the rounds still being journaled (so the journal's order holds). */
   private void transition(Set<FederationState> from, FederationState to, String reason) {
+    awaitJournaled(); // outside the lock: the background journaling never needs it
+    synchronized (this) {
+      transitionNow(from, to, reason);
+    }
+  }
+
+  private void transitionNow(Set<FederationState> from, FederationState to, String reason) {
     if (!from.contains(state)) {
       throw new FederationStateException("federation " + id() + " is " + state + ": cannot "
           + verb(to) + " it (allowed from " + from + ")");
@@ -244,16 +261,57 @@ public final class Federation implements io.cohort.coordinator.round.RoundEngine
 
   /** Journals a finished round and, if it succeeded, makes its version the current model. */
   @Override
-  public synchronized void roundFinished(RoundSummary summary, float[] newParameters) {
-    journal.append(JournalEntry.newBuilder().setAtMs(System.currentTimeMillis())
-        .setFederationId(id()).setRoundFinished(summary).build());
-    apply(summary);
-    if (summary.getOutcome() == RoundOutcome.SUCCEEDED) {
-      currentParameters = newParameters;
+  public void roundFinished(RoundSummary summary, float[] newParameters) {
+    roundFinished(summary, newParameters, CompletableFuture.completedFuture(null));
+    awaitJournaled();
+  }
+
+  /**
+   * Makes a finished round the federation's state at once and journals it (then tells the
+   * listeners) once {@code durable}, the writing of its model version, completes: the round
+   * engine starts the next round while the version is written. Rounds are journaled in order,
+   * each after its version's files; a crash before that loses the round (it is run again),
+   * never a journaled one. If the version or the journal cannot be written, the federation
+   * fails.
+   */
+  @Override
+  public void roundFinished(RoundSummary summary, float[] newParameters,
+      CompletableFuture<Void> durable) {
+    JournalEntry entry = JournalEntry.newBuilder().setAtMs(System.currentTimeMillis())
+        .setFederationId(id()).setRoundFinished(summary).build();
+    synchronized (this) {
+      apply(summary);
+      if (summary.getOutcome() == RoundOutcome.SUCCEEDED) {
+        currentParameters = newParameters;
+      }
+      currentRound = 0;
+      journaling = journaling.thenCombine(durable, (a, b) -> (Void) null).thenRun(() -> {
+        journal.append(entry);
+        for (FederationListener l : listeners) {
+          l.roundFinished(id(), summary);
+        }
+      });
     }
-    currentRound = 0;
-    for (FederationListener l : listeners) {
-      l.roundFinished(id(), summary);
+  }
+
+  /** Waits for the rounds being journaled in the background; fails the federation if one could not be. */
+  private void awaitJournaled() {
+    CompletableFuture<Void> pending;
+    synchronized (this) {
+      pending = journaling;
+    }
+    try {
+      pending.join();
+    } catch (CompletionException e) {
+      synchronized (this) {
+        journaling = CompletableFuture.completedFuture(null);
+        if (!TERMINAL.contains(state)) {
+          log.error("federation={} a finished round could not be made durable", id(),
+              e.getCause());
+          failureReason = "round not durable: " + e.getCause();
+          transitionNow(EnumSet.of(state), FederationState.FAILED, failureReason);
+        }
+      }
     }
   }
 

@@ -209,6 +209,7 @@ public final class Federations implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    registry.close(); // versions being written, and the rounds journaled after them
     journal.close();
   }
 

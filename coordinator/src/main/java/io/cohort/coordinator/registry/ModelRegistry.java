@@ -17,10 +17,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Immutable model versions on local disk. A version is named by the SHA-256 of its float32
@@ -38,6 +44,13 @@ public final class ModelRegistry {
   private static final int CACHED_PAYLOADS = 1;
 
   private final Path dir;
+  // Versions staged whose files are not all written yet (guarded by this).
+  private final Map<String, Pending> pending = new HashMap<>();
+  private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "model-registry-writer");
+    t.setDaemon(true);
+    return t;
+  });
   private final Map<String, byte[]> payloadCache = new LinkedHashMap<>(8, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
@@ -54,18 +67,40 @@ public final class ModelRegistry {
     }
   }
 
-  /** What a new version is made of, apart from its parameters. */
   /** The directory holding the versions; its parent is the coordinator's data directory. */
   public Path directory() {
     return dir;
   }
 
+  /** What a new version is made of, apart from its parameters. */
   public record Lineage(String federationId, int round, List<String> parents,
       List<String> participants, String strategy, Map<String, Double> strategyParams,
       ModelSpec model, TrainConfig trainConfig) {}
 
-  /** Stores a new version (idempotent: the same content gives the same version). */
-  public synchronized ModelVersion publish(float[] parameters, Lineage lineage, byte[] strategyState) {
+  /** A version in memory (downloadable at once) whose files are being made durable. */
+  public record Staged(ModelVersion version, CompletableFuture<Void> durable) {}
+
+  /**
+   * Stores a new version and returns once its files are durable (idempotent: the same content
+   * gives the same version).
+   */
+  public ModelVersion publish(float[] parameters, Lineage lineage, byte[] strategyState) {
+    Staged staged = stage(parameters, lineage, strategyState);
+    try {
+      staged.durable().join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+    return staged.version();
+  }
+
+  /**
+   * Makes a new version available in memory at once (its payload is served to downloads and
+   * {@link #get} finds it) and writes its files in the background, one version after another.
+   * Whoever records the version as part of the federation's history (the journal) waits for
+   * {@code durable} first; until then a crash loses only this version, never a journaled one.
+   */
+  public Staged stage(float[] parameters, Lineage lineage, byte[] strategyState) {
     ParameterLayout layout = new ModelArchitecture(lineage.model()).layout();
     if (parameters.length != layout.totalElements()) {
       throw new IllegalArgumentException("model has " + parameters.length
@@ -88,6 +123,22 @@ public final class ModelRegistry {
         .setManifest(layout.toManifest(Encoding.FLOAT32, sha))
         .setCreatedAtMs(System.currentTimeMillis())
         .build();
+    synchronized (this) {
+      pending.merge(version, new Pending(meta, payload, 1), Pending::plusOne);
+      payloadCache.put(version, payload);
+    }
+    CompletableFuture<Void> durable = CompletableFuture.runAsync(
+        () -> writeFiles(version, meta, payload, strategyState), writer);
+    durable.whenComplete((ok, failed) -> {
+      synchronized (this) {
+        pending.computeIfPresent(version, (v, p) -> p.minusOne());
+      }
+    });
+    return new Staged(get(version).orElseThrow(), durable);
+  }
+
+  private void writeFiles(String version, ModelVersion meta, byte[] payload,
+      byte[] strategyState) {
     if (strategyState != null && strategyState.length > 0) {
       DurableFiles.writeAtomically(dir.resolve(version + ".strategy"), strategyState);
     }
@@ -97,8 +148,29 @@ public final class ModelRegistry {
     if (!Files.exists(dir.resolve(version + ".json"))) {
       DurableFiles.writeAtomically(dir.resolve(version + ".json"), toJson(meta));
     }
-    payloadCache.put(version, payload);
-    return get(version).orElseThrow();
+  }
+
+  /** A staged version, counted by how many stagings of it are still being written. */
+  private record Pending(ModelVersion meta, byte[] payload, int writes) {
+    Pending plusOne(Pending other) {
+      return new Pending(meta, payload, writes + 1);
+    }
+
+    Pending minusOne() {
+      return writes > 1 ? new Pending(meta, payload, writes - 1) : null;
+    }
+  }
+
+  /** Waits for the versions being written (at shutdown, so none is left half-durable). */
+  public void close() {
+    writer.shutdown();
+    try {
+      if (!writer.awaitTermination(60, TimeUnit.SECONDS)) {
+        writer.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Records the evaluation of a version (once; later calls keep the first). */
@@ -114,11 +186,15 @@ public final class ModelRegistry {
       return Optional.empty();
     }
     Path file = dir.resolve(version + ".json");
-    if (!Files.exists(file)) {
+    Pending staged = pending.get(version);
+    ModelVersion.Builder b = ModelVersion.newBuilder();
+    if (staged != null && !Files.exists(file)) {
+      b.mergeFrom(staged.meta()); // staged, its files not written yet
+    } else if (Files.exists(file)) {
+      merge(file, b);
+    } else {
       return Optional.empty();
     }
-    ModelVersion.Builder b = ModelVersion.newBuilder();
-    merge(file, b);
     Path metrics = dir.resolve(version + ".metrics.json");
     if (Files.exists(metrics)) {
       Metrics.Builder m = Metrics.newBuilder();
@@ -133,6 +209,10 @@ public final class ModelRegistry {
     byte[] cached = payloadCache.get(version);
     if (cached != null) {
       return cached;
+    }
+    Pending staged = pending.get(version);
+    if (staged != null) {
+      return staged.payload();
     }
     if (!isWellFormed(version)) {
       throw new IllegalArgumentException("malformed model version '" + version + "'");

@@ -85,6 +85,16 @@ public final class RoundEngine implements Runnable {
 
     void roundFinished(RoundSummary summary, float[] newParameters);
 
+    /**
+     * As above, journaled once {@code durable} (the writing of the round's model version)
+     * completes; the federation's state moves on at once.
+     */
+    default void roundFinished(RoundSummary summary, float[] newParameters,
+        java.util.concurrent.CompletableFuture<Void> durable) {
+      durable.join();
+      roundFinished(summary, newParameters);
+    }
+
     void complete();
 
     void fail(String reason);
@@ -221,10 +231,12 @@ public final class RoundEngine implements Runnable {
       summary.setCentralEpsilon(dp.status().epsilon())
           .setCentralEpsilonWithoutSampling(dp.status().epsilonWithoutSampling());
     }
-    ModelVersion version = federation.registry().publish(next, new ModelRegistry.Lineage(
+    // Staged: clients can download it at once; its files are written while the next phase runs.
+    ModelRegistry.Staged staged = federation.registry().stage(next, new ModelRegistry.Lineage(
         federation.id(), round, List.of(base), participants, spec.getStrategy(),
         spec.getStrategyParamsMap(), spec.getModel(), config),
         federation.strategy().saveState());
+    ModelVersion version = staged.version();
     for (TaskRecord t : done) {
       federation.nodes().get(t.nodeId()).ifPresent(n -> {
         n.contributed(t.epsilonSpent);
@@ -237,7 +249,7 @@ public final class RoundEngine implements Runnable {
     if (spec.getSkipEvaluation()) {
       federation.roundFinished(summary.setOutcome(RoundOutcome.SUCCEEDED)
           .setModelVersion(version.getVersion())
-          .setDurationMs(System.currentTimeMillis() - started).build(), next);
+          .setDurationMs(System.currentTimeMillis() - started).build(), next, staged.durable());
       return;
     }
     // Evaluation phase: every connected node evaluates the new version on its held-out split.
@@ -257,7 +269,7 @@ public final class RoundEngine implements Runnable {
     summary.setOutcome(RoundOutcome.SUCCEEDED).setModelVersion(version.getVersion())
         .setGlobal(global).putAllSites(sites)
         .setDurationMs(System.currentTimeMillis() - started);
-    federation.roundFinished(summary.build(), next);
+    federation.roundFinished(summary.build(), next, staged.durable());
   }
 
   private List<NodeSession> select(int round, int attempt) {

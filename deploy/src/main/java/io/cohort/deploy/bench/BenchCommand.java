@@ -21,9 +21,10 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Round benchmark: a coordinator in its own JVM and N simulated edge clients,"
         + " one JVM each on 127.0.0.1, returning a constant update; FedAvg over a logistic model"
-        + " of the given size. Prints, per configuration, the mean and median warm round time"
-        + " (rounds 2..R), the first round, the coordinator's peak resident memory (VmHWM),"
-        + " its CPU time and the bytes moved, as a Markdown table.")
+        + " of the given size. Runs warm-up rounds, then the measured rounds; prints, per"
+        + " configuration, the mean and median measured round time, the first (cold) round,"
+        + " the warm-up rounds, the coordinator's peak resident memory (VmHWM), its CPU time"
+        + " and the bytes moved, as a Markdown table.")
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--clients", split = ",", defaultValue = "2,8,32",
@@ -36,8 +37,13 @@ public final class BenchCommand implements Callable<Integer> {
   List<Long> params;
 
   @Option(names = "--rounds", defaultValue = "5",
-      description = "Rounds per configuration, at least 2 (default ${DEFAULT-VALUE}).")
+      description = "Measured rounds per configuration (default ${DEFAULT-VALUE}).")
   int rounds;
+
+  @Option(names = "--warmup-rounds", defaultValue = "5",
+      description = "Rounds run first and not measured, while 1 + N JVMs compile their hot"
+          + " code (default ${DEFAULT-VALUE}); their times are still printed.")
+  int warmupRounds;
 
   @Option(names = "--encoding", defaultValue = "float32",
       description = "Update encoding: float32 or float16 (default ${DEFAULT-VALUE}).")
@@ -65,9 +71,12 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (rounds < 2) {
-      throw new IllegalArgumentException("--rounds must be at least 2 (round 1 is reported"
-          + " apart from the warm rounds), got " + rounds);
+    if (rounds < 1) {
+      throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+    }
+    if (warmupRounds < 0) {
+      throw new IllegalArgumentException("--warmup-rounds must be 0 or more, got "
+          + warmupRounds);
     }
     for (int n : clients) {
       if (n < 1 || n > 256) {
@@ -89,8 +98,8 @@ public final class BenchCommand implements Callable<Integer> {
         + String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean()
             .getSystemLoadAverage()));
     line(report, console, "command: cohort bench --clients " + join(clients) + " --params "
-        + String.join(",", params.stream().map(ParameterCount::format).toList()) + " --rounds "
-        + rounds + " --encoding " + encoding);
+        + String.join(",", params.stream().map(ParameterCount::format).toList()) + " --warmup-rounds "
+        + warmupRounds + " --rounds " + rounds + " --encoding " + encoding);
     line(report, console, "coordinator JVM: " + String.join(" ", coordinatorFlags()));
     line(report, console, "");
     List<BenchResult> results = new ArrayList<>();
@@ -100,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path runDir = dir.resolve(n + "x" + ParameterCount.format(p) + "-" + encoding);
         console.println("running " + n + " clients x " + ParameterCount.format(p) + " ("
             + runDir + ")...");
-        BenchResult r = new RoundBenchmark(n, p, rounds, enc,
+        BenchResult r = new RoundBenchmark(n, p, warmupRounds, rounds, enc,
             new RoundBenchmark.JvmSettings(coordinatorFlags(), clientFlags(p)), runDir).run();
         results.add(r);
         details.add(ResultTable.rounds(r));

@@ -41,15 +41,17 @@ final class RoundBenchmark {
 
   private final int clients;
   private final long parameters;
+  private final int warmupRounds;
   private final int rounds;
   private final Encoding encoding;
   private final JvmSettings jvm;
   private final Path dir;
 
-  RoundBenchmark(int clients, long parameters, int rounds, Encoding encoding, JvmSettings jvm,
-      Path dir) {
+  RoundBenchmark(int clients, long parameters, int warmupRounds, int rounds, Encoding encoding,
+      JvmSettings jvm, Path dir) {
     this.clients = clients;
     this.parameters = parameters;
+    this.warmupRounds = warmupRounds;
     this.rounds = rounds;
     this.encoding = encoding;
     this.jvm = jvm;
@@ -87,9 +89,10 @@ final class RoundBenchmark {
         }
         FederationRef ref = FederationRef.newBuilder().setFederationId(FEDERATION).build();
         awaitConnected(operator, ref, coordinator, nodes);
-        long ioBefore = coordinator.ioBytes();
-        double cpuBefore = coordinator.cpuSeconds();
         operator.withDeadlineAfter(60, TimeUnit.SECONDS).startFederation(ref);
+        awaitRounds(operator, ref, coordinator, warmupRounds);
+        long ioBefore = coordinator.ioBytes(); // the measured rounds start here
+        double cpuBefore = coordinator.cpuSeconds();
         Federation end = awaitTerminal(operator, ref, coordinator);
         long ioAfter = coordinator.ioBytes();
         double cpu = coordinator.cpuSeconds() - cpuBefore;
@@ -107,7 +110,8 @@ final class RoundBenchmark {
         }
         long bytesPerElement = encoding == Encoding.FLOAT16 ? 2 : 4;
         return new BenchResult(clients, parameters, encoding.name().toLowerCase(), durations,
-            peakKib, ioAfter - ioBefore, clients * parameters * (4 + bytesPerElement), cpu);
+            warmupRounds, peakKib, ioAfter - ioBefore,
+            clients * parameters * (4 + bytesPerElement), cpu);
       } catch (StatusRuntimeException e) {
         throw new UserError("lost the benchmark coordinator (" + e.getStatus().getCode() + "); see "
             + coordinator.log());
@@ -123,7 +127,7 @@ final class RoundBenchmark {
     return FederationSpec.newBuilder().setFederationId(FEDERATION)
         .setModel(ModelSpec.newBuilder().setArchitecture("logistic")
             .setInputFeatures((int) (parameters / 2 - 1)).setNumClasses(2))
-        .setSchemaFingerprint("simulated").setStrategy("fedavg").setRounds(rounds)
+        .setSchemaFingerprint("simulated").setStrategy("fedavg").setRounds(warmupRounds + rounds)
         .setFractionFit(1.0).setMinNodes(clients).setQuorum(clients)
         .setRoundTimeoutMs(600_000).setEvalTimeoutMs(600_000).setSelectionTimeoutMs(600_000)
         .setMaxRoundRetries(0).setUpdateEncoding(encoding).setSkipEvaluation(true).setSeed(7)
@@ -158,6 +162,22 @@ final class RoundBenchmark {
     }
     throw new UserError("not all " + clients + " benchmark clients connected within 300 s; see "
         + dir.resolve("logs"));
+  }
+
+  /**
+   * Returns once {@code count} rounds are done (or the federation ended), polling: the
+   * coordinator's CPU and I/O are read here, so they are known to within one poll.
+   */
+  private static void awaitRounds(OperatorServiceGrpc.OperatorServiceBlockingStub operator,
+      FederationRef ref, ChildJvm coordinator, int count) throws InterruptedException {
+    while (count > 0) {
+      Federation f = operator.withDeadlineAfter(60, TimeUnit.SECONDS).getFederation(ref);
+      if (f.getCompletedRounds() >= count || f.getState() != FederationState.RUNNING) {
+        return;
+      }
+      checkAlive(coordinator, List.of());
+      Thread.sleep(POLL_MS);
+    }
   }
 
   private Federation awaitTerminal(OperatorServiceGrpc.OperatorServiceBlockingStub operator,

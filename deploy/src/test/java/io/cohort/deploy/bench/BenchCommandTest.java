@@ -25,17 +25,18 @@ class BenchCommandTest {
     Path out = dir.resolve("bench.md");
 
     int code = CohortMain.commandLine().execute("bench", "--clients", "2", "--params", "2K",
-        "--rounds", "3", "--work-dir", dir.resolve("work").toString(), "--out", out.toString());
+        "--warmup-rounds", "2", "--rounds", "3", "--work-dir", dir.resolve("work").toString(), "--out", out.toString());
 
     assertThat(code).isZero();
     String report = Files.readString(out);
     assertThat(report).contains("| clients | parameters |").contains("command: cohort bench");
     Matcher row = Pattern.compile("\\| 2 \\| 2K \\| float32 \\| ([0-9.]+) \\| ([0-9.]+) \\|"
-        + " ([0-9.]+) \\| (\\d+) \\|").matcher(report);
+        + " ([0-9.]+) \\| ([0-9.]+) \\| (\\d+) \\|").matcher(report);
     assertThat(row.find()).as("result row in %s", report).isTrue();
-    assertThat(Long.parseLong(row.group(4))).as("coordinator peak RSS MiB").isPositive();
-    assertThat(report).containsPattern("2 x 2K float32: rounds \\(s\\) [0-9.]+, [0-9.]+,"
-        + " [0-9.]+\\n");
+    assertThat(Long.parseLong(row.group(5))).as("coordinator peak RSS MiB").isPositive();
+    // 2 warm-up rounds, then the 3 measured ones.
+    assertThat(report).containsPattern("2 x 2K float32: rounds \\(s\\) [0-9.]+, [0-9.]+ \\|"
+        + " [0-9.]+, [0-9.]+, [0-9.]+\\n");
   }
 
   @Test
@@ -44,12 +45,15 @@ class BenchCommandTest {
     var cli = CohortMain.commandLine();
     cli.setErr(new PrintWriter(err));
 
-    assertThat(cli.execute("bench", "--rounds", "1", "--work-dir", dir.toString())).isEqualTo(2);
+    assertThat(cli.execute("bench", "--rounds", "0", "--work-dir", dir.toString())).isEqualTo(2);
+    assertThat(cli.execute("bench", "--warmup-rounds", "-1", "--work-dir", dir.toString()))
+        .isEqualTo(2);
     assertThat(cli.execute("bench", "--params", "3", "--work-dir", dir.toString())).isEqualTo(2);
     assertThat(cli.execute("bench", "--encoding", "int8", "--work-dir", dir.toString()))
         .isEqualTo(2);
 
-    assertThat(err.toString()).contains("--rounds must be at least 2")
+    assertThat(err.toString()).contains("--rounds must be at least 1")
+        .contains("--warmup-rounds must be 0 or more")
         .contains("parameter count 3 must be even").contains("--encoding must be float32 or"
             + " float16");
     assertThat(dir.resolve("work")).doesNotExist();

@@ -97,22 +97,39 @@ public final class PayloadDecoder {
   public void accept(ByteBuffer data) {
     ByteBuffer slice = data.slice().order(ByteOrder.LITTLE_ENDIAN);
     int length = slice.remaining();
-    if (pendingBytes > 0 || length % bytesPerElement != 0) {
-      byte[] copy = new byte[length]; // a slice that splits an element takes the general path
-      slice.get(copy);
-      accept(copy, 0, length);
-      return;
-    }
     if (bytesReceived() + length > expectedBytes()) {
       throw new PayloadException("payload is longer than its manifest: more than "
           + expectedBytes() + " bytes");
     }
     checksum.update(slice.duplicate());
-    int n = length / bytesPerElement;
+    // Slices need not start or end on an element boundary (a network buffer holds whatever
+    // bytes arrived): finish a split element byte by byte, take the whole ones in bulk, keep
+    // the tail for the next slice.
+    int pos = 0;
+    while (pendingBytes > 0 && pos < length) {
+      pending[pendingBytes++] = slice.get(pos++);
+      if (pendingBytes == bytesPerElement) {
+        put(read(pending, 0));
+        pendingBytes = 0;
+      }
+    }
+    int whole = (length - pos) / bytesPerElement;
+    if (whole > 0) {
+      acceptWhole(slice.slice(pos, whole * bytesPerElement).order(ByteOrder.LITTLE_ENDIAN),
+          whole);
+      pos += whole * bytesPerElement;
+    }
+    while (pos < length) {
+      pending[pendingBytes++] = slice.get(pos++);
+    }
+  }
+
+  /** {@code n} whole elements, already checksummed, in bulk. */
+  private void acceptWhole(ByteBuffer elementsLittleEndian, int n) {
     if (bytesPerElement == 4) {
-      slice.asFloatBuffer().get(values, elements, n);
+      elementsLittleEndian.asFloatBuffer().get(values, elements, n);
     } else {
-      ShortBuffer halves = slice.asShortBuffer();
+      ShortBuffer halves = elementsLittleEndian.asShortBuffer();
       for (int k = 0; k < n; k++) {
         values[elements + k] = Float16.toFloat(halves.get(k));
       }
