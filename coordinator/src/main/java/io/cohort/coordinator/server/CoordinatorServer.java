@@ -20,7 +20,6 @@ import io.cohort.coordinator.security.ServerTls;
 import io.cohort.coordinator.security.TlsSettings;
 import io.cohort.coordinator.transfer.FederationGrpcService;
 import io.cohort.coordinator.web.WebServer;
-import io.cohort.proto.v1.FederationServiceGrpc;
 import io.cohort.proto.v1.Heartbeat;
 import io.cohort.proto.v1.ServerMessage;
 import io.grpc.Server;
@@ -35,7 +34,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -202,9 +200,7 @@ public final class CoordinatorServer implements AutoCloseable {
         .addService(MalformedRequests.refusedPrecisely(ServerInterceptors.intercept(
             new FederationGrpcService(federations, config.heartbeatIntervalMs(),
                 config.maxConcurrentUploads(), new NodeEvents(audit, metrics)),
-            new NodeClaimsInterceptor(audit)),
-            // UpdateReceiver decodes each chunk in onNext and keeps none of its bytes.
-            Set.of(FederationServiceGrpc.getUploadUpdateMethod().getFullMethodName())))
+            new NodeClaimsInterceptor(audit)), FederationGrpcService.READ_IN_PLACE))
         .addService(MalformedRequests.refusedPrecisely(
             new OperatorGrpcService(federations, audit, dashboardSessions,
                 () -> web == null ? "" : web.url())))

@@ -19,10 +19,18 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The edge clients' gRPC surface: session, model download, update upload. */
 public final class FederationGrpcService extends FederationServiceGrpc.FederationServiceImplBase {
+
+  /**
+   * Methods whose requests may be parsed in place (see {@code MalformedRequests}): the upload,
+   * whose {@link UpdateReceiver} decodes each chunk in {@code onNext} and keeps none of its bytes.
+   */
+  public static final Set<String> READ_IN_PLACE =
+      Set.of(FederationServiceGrpc.getUploadUpdateMethod().getFullMethodName());
 
   private final Federations federations;
   private final long heartbeatIntervalMs;

@@ -103,7 +103,8 @@ class FederationServiceFuzzTest {
     federations = new Federations(dir, List.of());
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(MalformedRequests.refusedPrecisely(new FederationGrpcService(federations,
-            500, 2, NodeEvents.unobserved(), FUZZ_LIMITS)))
+            500, 2, NodeEvents.unobserved(), FUZZ_LIMITS).bindService(),
+            FederationGrpcService.READ_IN_PLACE)) // uploads parsed in place, as in production
         .addService(MalformedRequests.refusedPrecisely(
             new OperatorGrpcService(federations, AuditLog.inMemory())))
         .maxInboundMessageSize(CoordinatorServer.MAX_INBOUND_MESSAGE_BYTES)
