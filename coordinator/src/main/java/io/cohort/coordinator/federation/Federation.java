@@ -224,7 +224,20 @@ public final class Federation implements io.cohort.coordinator.round.RoundEngine
 
   /** Blocks until the federation is RUNNING; returns false when it reached a terminal state. */
   @Override
-  public synchronized boolean awaitRunning() throws InterruptedException {
+  public boolean awaitRunning() throws InterruptedException {
+    boolean journalingFailed;
+    synchronized (this) {
+      journalingFailed = journaling.isCompletedExceptionally();
+    }
+    if (journalingFailed) {
+      awaitJournaled(); // fails the federation: no more rounds that could never be journaled
+    }
+    synchronized (this) {
+      return awaitRunningLocked();
+    }
+  }
+
+  private boolean awaitRunningLocked() throws InterruptedException {
     while (state != FederationState.RUNNING) {
       if (TERMINAL.contains(state)) {
         return false;

@@ -97,6 +97,7 @@ class DurableRoundsTest {
     f.roundFinished(succeeded(1, "00000000000000aa"), new float[10], durable);
     durable.completeExceptionally(new UncheckedIOException(new IOException("disk full")));
 
+    assertThat(f.awaitRunning()).as("the round engine's next round").isFalse();
     assertThatThrownBy(f::complete).isInstanceOf(FederationStateException.class);
     assertThat(f.state()).isEqualTo(FederationState.FAILED);
     assertThat(f.toProto().getFailureReason()).contains("round not durable").contains("disk full");
