@@ -124,14 +124,14 @@ public final class ModelRegistry {
         .setCreatedAtMs(System.currentTimeMillis())
         .build();
     synchronized (this) {
-      pending.merge(version, new Pending(meta, payload, 1), Pending::plusOne);
+      pending.put(version, new Pending(meta, payload));
       payloadCache.put(version, payload);
     }
     CompletableFuture<Void> durable = CompletableFuture.runAsync(
         () -> writeFiles(version, meta, payload, strategyState), writer);
     durable.whenComplete((ok, failed) -> {
       synchronized (this) {
-        pending.computeIfPresent(version, (v, p) -> p.minusOne());
+        pending.remove(version); // written (or failed): from now on the files answer
       }
     });
     return new Staged(get(version).orElseThrow(), durable);
@@ -150,16 +150,8 @@ public final class ModelRegistry {
     }
   }
 
-  /** A staged version, counted by how many stagings of it are still being written. */
-  private record Pending(ModelVersion meta, byte[] payload, int writes) {
-    Pending plusOne(Pending other) {
-      return new Pending(meta, payload, writes + 1);
-    }
-
-    Pending minusOne() {
-      return writes > 1 ? new Pending(meta, payload, writes - 1) : null;
-    }
-  }
+  /** A staged version whose files are being written. */
+  private record Pending(ModelVersion meta, byte[] payload) {}
 
   /** Waits for the versions being written (at shutdown, so none is left half-durable). */
   public void close() {

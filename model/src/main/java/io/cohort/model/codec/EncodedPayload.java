@@ -42,9 +42,7 @@ public final class EncodedPayload {
   /** CRC-32C of the bytes (the value a manifest's {@code crc32c} field carries). */
   public synchronized int crc32c() {
     if (crc32c == null) {
-      java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-      crc.update(bytes);
-      crc32c = (int) crc.getValue();
+      crc32c = PayloadChecksum.crc32c(bytes);
     }
     return crc32c;
   }

@@ -77,6 +77,13 @@ public enum PayloadChecksum {
     return r.hex();
   }
 
+  /** The CRC-32C of {@code data} as a manifest's fixed32 field carries it. */
+  public static int crc32c(byte[] data) {
+    CRC32C crc = new CRC32C();
+    crc.update(data);
+    return (int) crc.getValue();
+  }
+
   /** A CRC-32C value as it appears in hex (8 digits), e.g. from a manifest's fixed32 field. */
   public static String crc32cHex(int value) {
     return String.format("%08x", value);
