@@ -84,6 +84,13 @@ class PrivacyPropertiesTest {
     double achieved = new Setting(q, s.sigma(), steps, delta).epsilon();
     assertThat(achieved).isEqualTo(s.epsilon());
     assertThat(achieved).isLessThanOrEqualTo(target);
-    assertThat(achieved).isGreaterThanOrEqualTo(target * (1 - 1e-3));
+    // The solver answers the smallest such sigma: a hair less noise must exceed the target.
+    // (Achieved is usually the target itself, but not where the KL bound drops epsilon to 0
+    // between two sigmas: there every target in the gap gets the sigma at the drop.)
+    double lessNoise = new Setting(q, s.sigma() * (1 - 1e-8), steps, delta).epsilon();
+    assertThat(lessNoise).isGreaterThan(target);
+    if (achieved > 0) {
+      assertThat(achieved).isGreaterThanOrEqualTo(target * (1 - 1e-3));
+    }
   }
 }

@@ -52,6 +52,21 @@ class SigmaSolverTest {
         SigmaSolver.solve(already + 1.0, 0.01, 2000, 1e-5, RdpConversion.BALLE).sigma());
   }
 
+  /**
+   * Where one step at a tiny q stays within the KL bound (1 - exp(-rdp) < delta^2), epsilon drops
+   * from above 0.2 straight to 0 as sigma grows past one point. Every target in that gap gets the
+   * sigma at the drop, whose epsilon is 0, not the target.
+   */
+  @Test
+  void targetsInTheKlGapGetTheSigmaAtTheDrop() {
+    SigmaSolver.Solution atTenth = SigmaSolver.solve(0.1, 0.001, 1, 1e-3, RdpConversion.BALLE);
+    SigmaSolver.Solution atFifth = SigmaSolver.solve(0.2, 0.001, 1, 1e-3, RdpConversion.BALLE);
+    assertThat(atTenth.epsilon()).isZero();
+    assertThat(atFifth.sigma()).isEqualTo(atTenth.sigma());
+    assertThat(PrivacyAccountant.epsilon(0.001, atTenth.sigma() * (1 - 1e-8), 1, 1e-3,
+        RdpConversion.BALLE).epsilon()).isGreaterThan(0.2);
+  }
+
   @Test
   void unreachableTargetsAreClearErrors() {
     // At delta 1e-10 the conversion alone costs about 0.015 even with no noise to speak of.
