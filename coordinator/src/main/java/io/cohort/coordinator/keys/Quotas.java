@@ -1,5 +1,6 @@
 package io.cohort.coordinator.keys;
 
+import io.cohort.coordinator.limits.TokenBucket;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -33,7 +34,7 @@ public final class Quotas {
 
   /** Admits {@code predictions} for the key, or says why not. */
   public Optional<Refusal> admit(String keyId, long predictions) {
-    KeyState state = keys.computeIfAbsent(keyId, k -> new KeyState(policy.burst(), nowNanos()));
+    KeyState state = keys.computeIfAbsent(keyId, k -> new KeyState(policy, nowNanos()));
     synchronized (state) {
       long now = nowNanos();
       LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
@@ -41,16 +42,10 @@ public final class Quotas {
         state.day = today;
         state.predictionsToday = 0;
       }
-      if (policy.requestsPerSecond() > 0) {
-        state.tokens = Math.min(policy.burst(),
-            state.tokens + (now - state.refilledAt) / 1e9 * policy.requestsPerSecond());
-        state.refilledAt = now;
-        if (state.tokens < 1) {
-          long wait = (long) Math.ceil((1 - state.tokens) / policy.requestsPerSecond());
-          return Optional.of(new Refusal("rate_limit", Math.max(1, wait),
-              "rate limit of " + policy.requestsPerSecond() + " requests/s (burst "
-                  + policy.burst() + ") exceeded"));
-        }
+      if (state.rate != null && !state.rate.hasToken(now)) {
+        return Optional.of(new Refusal("rate_limit", state.rate.secondsUntilToken(),
+            "rate limit of " + policy.requestsPerSecond() + " requests/s (burst "
+                + policy.burst() + ") exceeded"));
       }
       if (policy.dailyPredictions() > 0
           && state.predictionsToday + predictions > policy.dailyPredictions()) {
@@ -60,8 +55,8 @@ public final class Quotas {
             "daily quota of " + policy.dailyPredictions() + " predictions exceeded ("
                 + state.predictionsToday + " used today, request has " + predictions + ")"));
       }
-      if (policy.requestsPerSecond() > 0) {
-        state.tokens -= 1;
+      if (state.rate != null) {
+        state.rate.take();
       }
       state.predictionsToday += predictions;
       return Optional.empty();
@@ -86,14 +81,14 @@ public final class Quotas {
   }
 
   private static final class KeyState {
-    double tokens;
-    long refilledAt;
+    /** Null when the policy sets no rate limit. */
+    final TokenBucket rate;
     LocalDate day;
     long predictionsToday;
 
-    KeyState(double tokens, long refilledAt) {
-      this.tokens = tokens;
-      this.refilledAt = refilledAt;
+    KeyState(QuotaPolicy policy, long nowNanos) {
+      this.rate = policy.requestsPerSecond() > 0
+          ? new TokenBucket(policy.burst(), policy.requestsPerSecond(), nowNanos) : null;
     }
   }
 }

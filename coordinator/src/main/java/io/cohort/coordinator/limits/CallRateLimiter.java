@@ -17,15 +17,9 @@ public final class CallRateLimiter {
   static final int MAX_IDENTITIES = 10_000;
 
   private final String callKind;
-  private final double perMs;
-  private final int burst;
+  private final InputLimits limits;
   private final LongSupplier clockMs;
-  private final Map<String, Bucket> buckets = new HashMap<>();
-
-  private static final class Bucket {
-    double tokens;
-    long atMs;
-  }
+  private final Map<String, TokenBucket> buckets = new HashMap<>();
 
   public CallRateLimiter(String callKind, InputLimits limits) {
     this(callKind, limits, System::currentTimeMillis);
@@ -33,8 +27,7 @@ public final class CallRateLimiter {
 
   CallRateLimiter(String callKind, InputLimits limits, LongSupplier clockMs) {
     this.callKind = callKind;
-    this.perMs = limits.callsPerMinute() / 60_000.0;
-    this.burst = limits.burst();
+    this.limits = limits;
     this.clockMs = clockMs;
   }
 
@@ -45,32 +38,23 @@ public final class CallRateLimiter {
    *     bucket is empty (or the identity table is full)
    */
   public synchronized void acquire(String identity) {
-    long now = clockMs.getAsLong();
-    Bucket b = buckets.get(identity);
+    long now = clockMs.getAsLong() * 1_000_000L;
+    TokenBucket b = buckets.get(identity);
     if (b == null) {
       if (buckets.size() >= MAX_IDENTITIES) {
-        buckets.values().removeIf(x -> refill(x, now) >= burst);
+        buckets.values().removeIf(x -> x.isFull(now));
       }
       if (buckets.size() >= MAX_IDENTITIES) {
         throw Status.RESOURCE_EXHAUSTED.withDescription("too many distinct callers of "
             + callKind + " right now; retry later").asRuntimeException();
       }
-      b = new Bucket();
-      b.tokens = burst;
-      b.atMs = now;
+      b = new TokenBucket(limits.burst(), limits.callsPerMinute() / 60.0, now);
       buckets.put(identity, b);
     }
-    b.tokens = refill(b, now);
-    b.atMs = now;
-    if (b.tokens < 1) {
+    if (!b.tryTake(now)) {
       throw Status.RESOURCE_EXHAUSTED.withDescription(callKind + " rate limit of "
-          + burst + " at once and " + (perMs * 60_000) + " per minute exceeded by " + identity
-          + "; retry later").asRuntimeException();
+          + limits.burst() + " at once and " + limits.callsPerMinute()
+          + " per minute exceeded by " + identity + "; retry later").asRuntimeException();
     }
-    b.tokens -= 1;
-  }
-
-  private double refill(Bucket b, long now) {
-    return Math.min(burst, b.tokens + (now - b.atMs) * perMs);
   }
 }
