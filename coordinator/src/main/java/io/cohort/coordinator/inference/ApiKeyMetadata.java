@@ -1,5 +1,6 @@
 package io.cohort.coordinator.inference;
 
+import io.cohort.coordinator.security.BearerToken;
 import io.grpc.ClientInterceptor;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -32,15 +33,13 @@ public final class ApiKeyMetadata implements ServerInterceptor {
   /** A client interceptor that sends {@code key} as {@code authorization: Bearer <key>}. */
   public static ClientInterceptor bearer(String key) {
     Metadata m = new Metadata();
-    m.put(AUTHORIZATION, "Bearer " + key);
+    m.put(AUTHORIZATION, BearerToken.header(key));
     return MetadataUtils.newAttachHeadersInterceptor(m);
   }
 
   /** The key from either header (HTTP uses the same two); null when neither carries one. */
   public static String fromHeaders(String authorization, String xApiKey) {
-    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return authorization.substring(7).strip();
-    }
-    return xApiKey;
+    String bearer = BearerToken.from(authorization);
+    return bearer != null ? bearer : xApiKey;
   }
 }

@@ -9,6 +9,7 @@ import io.cohort.coordinator.dashboard.DashboardSessions;
 import io.cohort.coordinator.federation.FederationListener;
 import io.cohort.coordinator.federation.Federations;
 import io.cohort.coordinator.metrics.CoordinatorMetrics;
+import io.cohort.coordinator.security.BearerToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -199,7 +200,8 @@ public final class WebServer implements AutoCloseable {
     String actor = AuditLog.OPERATOR;
     if (required != null) {
       try {
-        actor = required.authenticate(bearer(ex.getRequestHeaders().getFirst("Authorization")));
+        actor = required.authenticate(
+            BearerToken.from(ex.getRequestHeaders().getFirst("Authorization")));
       } catch (DashboardSessions.Refused e) {
         audit.refused(AuditLog.event("anonymous", "http.refused", "", peer)
             .setTarget(("POST /api/" + path).substring(0, Math.min(200, path.length() + 10))),
@@ -210,15 +212,6 @@ public final class WebServer implements AutoCloseable {
       }
     }
     json(ex, api.post(decode(path), actor, peer));
-  }
-
-  /** The token of an {@code Authorization: Bearer <token>} header; null without one. */
-  static String bearer(String authorization) {
-    if (authorization == null) {
-      return null;
-    }
-    String value = authorization.strip();
-    return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).strip() : null;
   }
 
   /** Server-sent events: holds the connection, writing events as they come and a ping. */
