@@ -28,6 +28,10 @@ public final class LedgerBook {
   private final Map<String, List<LedgerEntry>> byAccount = new HashMap<>();
   private final Map<String, Long> balances = new TreeMap<>();
   private final TreeSet<String> periodIds;
+  // Money moved and invoices per booked period, kept as entries arrive so that an overview
+  // costs the periods it shows, not a scan of the whole ledger.
+  private final Map<String, PeriodTotals.Builder> totalsByPeriod = new HashMap<>();
+  private final Map<String, Map<String, Invoice.Builder>> invoicesByPeriod = new HashMap<>();
   private final PeriodClosing periods;
   private final String currency;
 
@@ -43,6 +47,9 @@ public final class LedgerBook {
     byAccount.computeIfAbsent(entry.getAccount(), k -> new ArrayList<>()).add(entry);
     balances.merge(entry.getAccount(), entry.getAmountMicros(), Long::sum);
     periodIds.add(entry.getPeriodId());
+    addToPeriod(totalsByPeriod.computeIfAbsent(entry.getPeriodId(),
+        k -> PeriodTotals.newBuilder()), invoicesByPeriod.computeIfAbsent(entry.getPeriodId(),
+        k -> new TreeMap<>()), entry.getAccount(), entry);
   }
 
   public String currency() {
@@ -111,36 +118,19 @@ public final class LedgerBook {
    * and each consumer's invoice, as of {@code nowMs} (which decides "closed").
    */
   public Overview overview(int maxPeriods, long nowMs) {
-    Map<String, PeriodTotals.Builder> totals = new HashMap<>();
-    Map<String, Map<String, Invoice.Builder>> invoices = new HashMap<>();
-    List<String> recent = periodIds().stream().limit(maxPeriods).toList();
-    for (String periodId : recent) {
+    Overview.Builder overview = Overview.newBuilder().setCurrency(currency);
+    balances.keySet().forEach(account -> overview.addBalances(balance(account)));
+    for (String periodId : periodIds().stream().limit(maxPeriods).toList()) {
       Period period;
       try {
         period = periods.calendar().byId(periodId);
       } catch (IllegalArgumentException e) {
         continue; // booked under another period length than this service's
       }
-      totals.put(periodId, PeriodTotals.newBuilder()
-          .setPeriod(period.toProto(periods.isClosed(period, nowMs))));
-      invoices.put(periodId, new TreeMap<>());
-    }
-    byAccount.forEach((account, entries) -> {
-      for (LedgerEntry e : entries) {
-        PeriodTotals.Builder t = totals.get(e.getPeriodId());
-        if (t != null) {
-          addToPeriod(t, invoices.get(e.getPeriodId()), account, e);
-        }
-      }
-    });
-    Overview.Builder overview = Overview.newBuilder().setCurrency(currency);
-    balances.keySet().forEach(account -> overview.addBalances(balance(account)));
-    for (String periodId : recent) {
-      if (totals.containsKey(periodId)) {
-        overview.addPeriods(totals.get(periodId));
-        invoices.get(periodId).values().forEach(i -> overview.addInvoices(
-            i.setPeriod(totals.get(periodId).getPeriod())));
-      }
+      var asOfNow = period.toProto(periods.isClosed(period, nowMs));
+      overview.addPeriods(totalsByPeriod.get(periodId).clone().setPeriod(asOfNow));
+      invoicesByPeriod.get(periodId).values().forEach(i -> overview.addInvoices(
+          i.clone().setPeriod(asOfNow)));
     }
     return overview.build();
   }

@@ -85,6 +85,27 @@ class LedgerBookTest {
     assertThat(book.overview(1, 75_000).getPeriodsList()).hasSize(1);
   }
 
+  @Test
+  void entriesAddedAfterAnOverviewAreInTheNextAndAnOverviewChangesNothing() {
+    LedgerBook book = new LedgerBook(charge("u1", 1_000, Booking.onTime(P1)), periods, "EUR");
+    Overview open = book.overview(12, 65_000);
+    Overview again = book.overview(12, 65_000);
+    assertThat(again).isEqualTo(open);
+    assertThat(open.getPeriods(0).getPeriod().getClosed()).isFalse();
+
+    charge("u2", 500, Booking.onTime(P1)).forEach(book::add);
+    Overview later = book.overview(12, 200_000);
+
+    assertThat(later.getPeriods(0).getRevenueMicros()).isEqualTo(1_500);
+    assertThat(later.getPeriods(0).getPeriod().getClosed()).isTrue();
+    assertThat(later.getInvoicesList()).singleElement().satisfies(i -> {
+      assertThat(i.getAmountMicros()).isEqualTo(1_500);
+      assertThat(i.getPredictions()).isEqualTo(2);
+      assertThat(i.getPeriod().getClosed()).isTrue();
+    });
+    assertThat(open.getPeriods(0).getRevenueMicros()).isEqualTo(1_000);
+  }
+
   private static OwnerShare share(String owner) {
     return OwnerShare.newBuilder().setOwnerId(owner).setSharePpm(1_000_000).build();
   }
