@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Where the consumer commands find the coordinator. Consumers hold an API key, not a certificate:
+ * Where the consumer commands find the coordinator, and the API key they show. Consumers hold an
+ * API key, not a certificate:
  * the connection is TLS that checks the coordinator against the federation's CA certificate, or
  * plaintext only with an explicit {@code --insecure}.
  */
@@ -19,6 +20,10 @@ final class ConsumerAddress {
       description = "Coordinator gRPC address host:port (env COHORT_COORDINATOR, default"
           + " ${DEFAULT-VALUE}).")
   String coordinator;
+
+  @Option(names = "--key", required = true, defaultValue = "${env:COHORT_API_KEY}",
+      description = "API key (env COHORT_API_KEY).")
+  String key;
 
   @Option(names = "--ca", defaultValue = "${env:COHORT_CA}", paramLabel = "FILE",
       description = "The federation's CA certificate (ca.pem from 'cohort provision') that the"

@@ -31,9 +31,6 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class PredictCommand implements Callable<Integer> {
 
   @Mixin ConsumerAddress at;
-  @Option(names = "--key", required = true, defaultValue = "${env:COHORT_API_KEY}",
-      description = "API key (env COHORT_API_KEY).")
-  String key;
   @Option(names = "--input", required = true, description = "records.csv or records.json")
   Path input;
   @Option(names = "--version", description = "Pin a model version (default: the latest).")
@@ -56,7 +53,7 @@ public final class PredictCommand implements Callable<Integer> {
       request.setFederationId(federation);
     }
     try (ConsumerCalls calls = new ConsumerCalls(at.coordinator, at.channel())) {
-      var stub = calls.prepare(InferenceServiceGrpc.newBlockingStub(calls.channel()), key);
+      var stub = calls.prepare(InferenceServiceGrpc.newBlockingStub(calls.channel()), at.key);
       PredictResponse r = calls.call(() -> stub.predict(request.build()));
       print(spec.commandLine().getOut(), r);
       return 0;

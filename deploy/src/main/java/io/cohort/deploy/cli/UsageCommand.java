@@ -25,9 +25,6 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class UsageCommand implements Callable<Integer> {
 
   @Mixin ConsumerAddress at;
-  @Option(names = "--key", required = true, defaultValue = "${env:COHORT_API_KEY}",
-      description = "API key (env COHORT_API_KEY).")
-  String key;
   @Option(names = "--kafka", defaultValue = "${env:COHORT_KAFKA}", paramLabel = "BOOTSTRAP",
       description = "Kafka bootstrap servers of billing (env COHORT_KAFKA); without it only"
           + " usage is shown.")
@@ -38,7 +35,7 @@ public final class UsageCommand implements Callable<Integer> {
   public Integer call() {
     ConsumerUsage u;
     try (ConsumerCalls calls = new ConsumerCalls(at.coordinator, at.channel())) {
-      var stub = calls.prepare(InferenceServiceGrpc.newBlockingStub(calls.channel()), key);
+      var stub = calls.prepare(InferenceServiceGrpc.newBlockingStub(calls.channel()), at.key);
       u = calls.call(() -> stub.getUsage(GetUsageRequest.getDefaultInstance()));
     }
     PrintWriter out = spec.commandLine().getOut();
