@@ -284,8 +284,13 @@ public final class EdgeClient implements AutoCloseable {
 
   private void train(Task task, AtomicBoolean flag) throws Exception {
     ModelArchitecture arch = new ModelArchitecture(model);
-    float[] global = ModelDownloader.download(FederationServiceGrpc.newBlockingStub(channel),
-        task, config.nodeId(), arch.layout(), work.usesGlobalParameters());
+    var stub = FederationServiceGrpc.newBlockingStub(channel);
+    float[] global = null;
+    if (work.usesGlobalParameters()) {
+      global = ModelDownloader.download(stub, task, config.nodeId(), arch.layout());
+    } else {
+      ModelDownloader.skim(stub, task, config.nodeId(), arch.layout());
+    }
     listener.trainingStarted(task);
     long[] lastProgress = {0};
     TrainOutcome outcome = work.train(arch.spec(), task, global, (fraction, loss) -> {
@@ -325,7 +330,7 @@ public final class EdgeClient implements AutoCloseable {
   private void evaluate(Task task) {
     ModelArchitecture arch = new ModelArchitecture(model);
     float[] params = ModelDownloader.download(FederationServiceGrpc.newBlockingStub(channel),
-        task, config.nodeId(), arch.layout(), true);
+        task, config.nodeId(), arch.layout());
     EvaluationResult result = work.evaluate(arch.spec(), task, params).toBuilder()
         .setTaskId(task.getTaskId()).build();
     send(ClientMessage.newBuilder().setEvaluation(result).build());

@@ -18,23 +18,11 @@ final class ModelDownloader {
 
   private ModelDownloader() {}
 
-  /**
-   * The parameters in the manifest's layout, which must equal {@code expected}; with {@code
-   * decode} false, the stream is only read and its length checked, and null is returned.
-   */
+  /** The parameters in the manifest's layout, which must equal {@code expected}. */
   static float[] download(FederationServiceGrpc.FederationServiceBlockingStub stub, Task task,
-      String nodeId, ParameterLayout expected, boolean decode) {
-    long timeout = Math.max(1_000, task.getDeadlineMs() - System.currentTimeMillis());
-    DownloadModelRequest request = DownloadModelRequest.newBuilder().setTaskId(task.getTaskId())
-        .setModelVersion(task.getModelVersion()).setNodeId(nodeId).build();
-    FederationServiceGrpc.FederationServiceBlockingStub bounded =
-        stub.withDeadlineAfter(timeout, TimeUnit.MILLISECONDS);
-    if (!decode) {
-      skim(ClientCalls.blockingServerStreamingCall(bounded.getChannel(), ChunkSizes.METHOD,
-          bounded.getCallOptions(), request), task, expected);
-      return null;
-    }
-    Iterator<ModelChunk> chunks = bounded.downloadModel(request);
+      String nodeId, ParameterLayout expected) {
+    FederationServiceGrpc.FederationServiceBlockingStub bounded = boundedByTask(stub, task);
+    Iterator<ModelChunk> chunks = bounded.downloadModel(request(task, nodeId));
     if (!chunks.hasNext()) {
       throw new PayloadException("model stream was empty");
     }
@@ -52,8 +40,16 @@ final class ModelDownloader {
     return decoder.finish(manifest.getSha256());
   }
 
-  /** Reads the stream checking the manifest and the byte count only (the data is skipped). */
-  private static void skim(Iterator<ChunkSizes.Part> parts, Task task, ParameterLayout expected) {
+  /**
+   * Takes the task's model stream without decoding it, for work that does not use the global
+   * parameters (a simulated node): checks the manifest against {@code expected} and the byte
+   * count only.
+   */
+  static void skim(FederationServiceGrpc.FederationServiceBlockingStub stub, Task task,
+      String nodeId, ParameterLayout expected) {
+    FederationServiceGrpc.FederationServiceBlockingStub bounded = boundedByTask(stub, task);
+    Iterator<ChunkSizes.Part> parts = ClientCalls.blockingServerStreamingCall(
+        bounded.getChannel(), ChunkSizes.METHOD, bounded.getCallOptions(), request(task, nodeId));
     if (!parts.hasNext()) {
       throw new PayloadException("model stream was empty");
     }
@@ -66,6 +62,17 @@ final class ModelDownloader {
       throw new PayloadException("model stream held " + received + " bytes, its manifest "
           + manifest.getTotalBytes());
     }
+  }
+
+  private static FederationServiceGrpc.FederationServiceBlockingStub boundedByTask(
+      FederationServiceGrpc.FederationServiceBlockingStub stub, Task task) {
+    long timeout = Math.max(1_000, task.getDeadlineMs() - System.currentTimeMillis());
+    return stub.withDeadlineAfter(timeout, TimeUnit.MILLISECONDS);
+  }
+
+  private static DownloadModelRequest request(Task task, String nodeId) {
+    return DownloadModelRequest.newBuilder().setTaskId(task.getTaskId())
+        .setModelVersion(task.getModelVersion()).setNodeId(nodeId).build();
   }
 
   private static Manifest checkedManifest(Manifest manifest, Task task,
