@@ -62,7 +62,9 @@ public final class CohortMain implements Runnable {
     cli.addSubcommand(new ConfigReferenceCommand(CohortMain::referenceTree));
     cli.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();
-      c.getErr().println("cohort: " + ex.getMessage() + " (see '" + c.getCommandSpec()
+      // picocli starts some messages with "Error: "; the "cohort:" prefix already says it.
+      String message = ex.getMessage().replaceFirst("^Error: ", "");
+      c.getErr().println("cohort: " + message + " (see '" + c.getCommandSpec()
           .qualifiedName() + " --help')");
       return 2;
     });

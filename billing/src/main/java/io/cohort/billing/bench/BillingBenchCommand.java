@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
  * ledger audit must be clean. Pipelines alternate order across rounds.
  */
 @Command(name = "billing-bench", mixinStandardHelpOptions = true,
+    header = "Measures billing throughput and latency against a bare Kafka Streams sum.",
     description = {
         "Measures the billing topology against a bare Kafka Streams per-account sum, both with",
         "exactly_once_v2 on an in-process broker: sustained events/s and latency at a steady",

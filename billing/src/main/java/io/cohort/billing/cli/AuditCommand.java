@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code billing audit}: recomputes the ledger's invariants. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
+    header = "Audits the whole ledger: zero sum, balanced charges, nothing booked twice.",
     description = {"Reads the whole ledger topic and checks: the sum of all entries is zero,",
         "every charge is complete and balanced, no entry (so no event) is booked twice.",
         "Prints 'ok' and exits 0, or prints each violation and exits 1."})

@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
  * variable named in its description.
  */
 @Command(name = "billing", mixinStandardHelpOptions = true,
+    header = "Runs the billing service: usage events to a double-entry ledger, exactly once.",
     subcommands = {BalanceCommand.class, StatementCommand.class, AuditCommand.class},
     description = {
         "Runs the billing service: prices usage events (cohort.usage.v1) with the published",

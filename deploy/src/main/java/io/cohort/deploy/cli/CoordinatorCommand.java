@@ -1,6 +1,7 @@
 package io.cohort.deploy.cli;
 
 import io.cohort.coordinator.federation.Federation;
+import io.cohort.coordinator.federation.FederationSpecs;
 import io.cohort.coordinator.inference.InferenceSettings;
 import io.cohort.coordinator.inference.ServingEngine;
 import io.cohort.coordinator.keys.QuotaPolicy;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code cohort coordinator}: runs a coordinator until interrupted. */
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
+    header = "Runs a coordinator: federations, rounds, model registry, gRPC API and dashboard.",
     description = {"Runs a coordinator: federations, round engine, model registry, gRPC API,",
         "and on --http-port the operators' dashboard, JSON API, /metrics, /healthz, /readyz.",
         "State lives in --data-dir; restarting with the same folder resumes every federation",
@@ -54,21 +56,22 @@ public final class CoordinatorCommand implements Callable<Integer> {
   Path dataDir;
 
   @Option(names = "--spec", description = "Federation spec YAML to create if its id does not"
-      + " exist yet (see docs/architecture.md).")
+      + " exist yet; checked before the coordinator listens (format: docs/spec.md).")
   Path spec;
 
   @Option(names = "--start", description = "Start the federation from --spec if it is CREATED.")
   boolean start;
 
   @Option(names = "--heartbeat-ms", defaultValue = "${env:COHORT_HEARTBEAT_MS:-2000}",
-      description = "Heartbeat interval; sessions silent for 5 intervals are dropped"
-          + " (default ${DEFAULT-VALUE}).")
+      description = "Heartbeat interval, ms; sessions silent for 5 intervals are dropped"
+          + " (env COHORT_HEARTBEAT_MS, default ${DEFAULT-VALUE}).")
   long heartbeatMs;
 
   @Option(names = "--max-concurrent-uploads",
       defaultValue = "${env:COHORT_MAX_CONCURRENT_UPLOADS:-4}",
-      description = "Updates staged at once; bounds memory to (this + 1) models"
-          + " (default ${DEFAULT-VALUE}).")
+      description = "Updates staged at once, one model's memory each; uploads beyond it wait"
+          + " (the round also holds its aggregate and the current model; env"
+          + " COHORT_MAX_CONCURRENT_UPLOADS, default ${DEFAULT-VALUE}).")
   int maxConcurrentUploads;
 
   @Option(names = "--kafka", defaultValue = "${env:COHORT_KAFKA}",
@@ -99,7 +102,8 @@ public final class CoordinatorCommand implements Callable<Integer> {
           + " shows revenue, payouts and invoices (env COHORT_BILLING_URL).")
   String billingUrl;
 
-  @Option(names = "--exit-when-done", description = "Exit once every federation is terminal.")
+  @Option(names = "--exit-when-done", description = "With --spec: exit when that federation"
+      + " ends, with 0 if it COMPLETED and 1 if it was stopped or failed.")
   boolean exitWhenDone;
 
   @Option(names = "--inference-batch-wait-us",
@@ -151,6 +155,22 @@ public final class CoordinatorCommand implements Callable<Integer> {
       throw new UserError("--dashboard-session-minutes must be at least 1, got "
           + dashboardSessionMinutes);
     }
+    if (heartbeatMs < 1) {
+      throw new UserError("--heartbeat-ms must be at least 1, got " + heartbeatMs);
+    }
+    if (maxConcurrentUploads < 1) {
+      throw new UserError("--max-concurrent-uploads must be at least 1, got "
+          + maxConcurrentUploads);
+    }
+    if (exitWhenDone && spec == null) {
+      throw new UserError("--exit-when-done needs --spec (the federation to wait for)");
+    }
+    // The spec is read and checked before anything listens or is written to --data-dir.
+    FederationFile file = spec != null ? FederationFile.load(spec) : null;
+    SchemaBinding.Bound bound = file != null ? SchemaBinding.bind(file) : null;
+    if (bound != null) {
+      FederationSpecs.validate(FederationSpecs.withDefaults(bound.spec()));
+    }
     Path bundle = security.bundle(command.commandLine().getErr());
     TlsSettings tls = bundle == null ? null : (crl == null ? TlsSettings.fromBundle(bundle)
         : new TlsSettings(bundle, crl)).withDashboardSessionTtl(
@@ -169,9 +189,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
         + Pem.fingerprint(server.tls().orElseThrow().credentials().ca())) + ")");
     server.dashboardUrl().ifPresent(url -> System.out.println("dashboard: " + url
         + " (metrics: " + url + "metrics)"));
-    if (spec != null) {
-      FederationFile file = FederationFile.load(spec);
-      SchemaBinding.Bound bound = SchemaBinding.bind(file);
+    if (bound != null) {
       FederationSpec resolved = bound.spec();
       io.cohort.deploy.spec.ConsumerSchema.save(file, resolved.getFederationId(), dataDir);
       Federation f = server.federations().get(resolved.getFederationId())

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
  * which browsers never send to a server, so it stays out of access logs and proxies.
  */
 @Command(name = "dashboard-login", mixinStandardHelpOptions = true,
+    header = "Opens a dashboard session with your operator certificate and prints its URL.",
     description = {"Opens a dashboard session with your operator certificate and prints the",
         "dashboard URL carrying its token (open it in a browser). Dashboard actions (start,",
         "pause, resume, stop) then act as you in the audit log until the token expires or the",

@@ -33,26 +33,29 @@ import picocli.CommandLine.Option;
         "Prints each round and a summary; --report writes the JSON report."})
 public final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--spec", description = "Federation spec YAML (default: the built-in heart"
-      + " federation, deploy/src/main/resources/heart-demo.yaml).")
+  @Option(names = "--spec", description = "Federation spec YAML, format in docs/spec.md"
+      + " (default: the built-in heart federation, deploy/src/main/resources/heart-demo.yaml).")
   Path spec;
 
-  @Option(names = "--rounds", description = "Number of rounds (overrides the spec).")
+  @Option(names = "--rounds", description = "Number of rounds (overrides the spec; the"
+      + " built-in heart spec has 20, a spec without rounds 10).")
   Integer rounds;
 
-  @Option(names = "--strategy", description = "Aggregation strategy: fedavg, fedavgm, fedprox, median, trimmed_mean, krum, multikrum,"
-      + " fedadam, fedyogi, fedadagrad (overrides the spec).")
+  @Option(names = "--strategy", description = "Aggregation strategy: fedavg, fedavgm, fedprox,"
+      + " fedadam, fedyogi, fedadagrad, median, trimmed_mean, krum, multikrum (overrides the"
+      + " spec; default fedavg).")
   String strategy;
 
   @Option(names = "--seed", description = "Seed of the initial model and node selection"
-      + " (overrides the spec).")
+      + " (overrides the spec; the built-in heart spec uses 42).")
   Long seed;
 
-  @Option(names = "--report", description = "Write the JSON report to this file.")
+  @Option(names = "--report", description = "Write the JSON report to this file (its fields:"
+      + " docs/report.md).")
   Path report;
 
-  @Option(names = "--exit-when-done", description = "Exit when the federation ends (otherwise"
-      + " keep serving until Ctrl-C).")
+  @Option(names = "--exit-when-done", description = "Exit when the federation ends, with 0 if it"
+      + " COMPLETED and 1 otherwise (without it: keep serving until Ctrl-C). Bad input exits 2.")
   boolean exitWhenDone;
 
   @Option(names = "--port", defaultValue = "0",
@@ -112,9 +115,15 @@ public final class DemoCommand implements Callable<Integer> {
     if (dpOn && !(epsilon > 0 && Double.isFinite(epsilon))) {
       throw new UserError("--epsilon must be a positive number, got " + epsilon);
     }
+    // Everything a demo can refuse is refused here, before any process or port is started.
     SchemaBinding.Bound bound = SchemaBinding.bind(file);
-    FederationSpec fspec = bound.spec();
-    FederationSpecs.validate(FederationSpecs.withDefaults(fspec)); // refuse before starting anything
+    FederationSpec fspec = FederationSpecs.withDefaults(bound.spec());
+    FederationSpecs.validate(fspec);
+    if (file.nodes().size() < fspec.getMinNodes()) {
+      throw new UserError("the spec asks for min_nodes " + fspec.getMinNodes() + " but lists "
+          + file.nodes().size() + " node(s): add nodes or lower min_nodes");
+    }
+    SchemaBinding.checkNodeData(file);
     Path dir = workDir != null ? workDir : defaultWorkDir();
     Files.createDirectories(dir.resolve("logs"));
 

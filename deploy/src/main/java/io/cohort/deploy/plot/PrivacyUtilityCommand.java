@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
  * model's accuracy against epsilon.
  */
 @Command(name = "privacy-utility", mixinStandardHelpOptions = true,
+    header = "Plots the heart federation's accuracy against the DP budget epsilon (SVG).",
     description = {"Runs the heart federation with DP-SGD at every hospital for each budget",
         "(plus once without DP) and plots the final accuracy against epsilon as SVG."})
 public final class PrivacyUtilityCommand implements Callable<Integer> {

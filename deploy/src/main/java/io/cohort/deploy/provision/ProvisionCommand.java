@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code cohort provision}: a federation's CA and one credential bundle per participant. */
 @Command(name = "provision", mixinStandardHelpOptions = true,
+    header = "Creates a federation's CA, credential bundles and revocation list.",
     subcommands = ProvisionCommand.Revoke.class,
     description = {"Creates a federation's certificate authority (or reuses the one in --out)",
         "and issues credential bundles: DIR/<id>.bundle.pem holds the certificate, its private",
@@ -71,6 +72,7 @@ public final class ProvisionCommand implements Callable<Integer> {
 
   /** {@code cohort provision revoke}: puts an id's certificates on the revocation list. */
   @Command(name = "revoke", mixinStandardHelpOptions = true,
+      header = "Revokes an id's certificates and re-signs the revocation list.",
       description = {"Revokes every certificate issued to --id and re-signs DIR/crl.pem. A",
           "coordinator started with that crl.pem refuses the certificate from the next",
           "connection or call on (no restart). To rotate: revoke, then provision the id again."})

@@ -1,11 +1,13 @@
 package io.cohort.deploy.spec;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.cohort.deploy.UserError;
+import io.cohort.model.identity.Identity;
 import io.cohort.proto.v1.FederationSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,10 +30,13 @@ import java.util.Set;
  *       {@code builtin:heart} for the bundled heart-disease schema.
  *   <li>{@code validation}: optional CSV (same schema) the coordinator scores contributions and
  *       prices versions on; {@code builtin:heart} uses the union of the sites' held-out splits.
- *   <li>{@code nodes} (demo only): one entry per edge client: {@code id}, {@code csv} (relative
- *       to the spec file; omitted for built-in data, which then uses the rows of {@code site},
- *       by default the node id).
+ *   <li>{@code nodes} (demo only): one entry per edge client: {@code id} ({@code
+ *       [a-z0-9_-]{1,64}}, unique), {@code csv} (relative to the spec file; required unless the
+ *       schema is built in, whose data then gives the node the rows of {@code site}, by default
+ *       the node id). No other keys.
  * </ul>
+ *
+ * <p>The format, with an example, is in docs/spec.md.
  */
 public record FederationFile(FederationSpec spec, String schema, String validation, Path baseDir,
     List<NodeEntry> nodes) {
@@ -39,6 +44,9 @@ public record FederationFile(FederationSpec spec, String schema, String validati
   /** One node of a demo federation. */
   public record NodeEntry(String id, String csv, String site) {}
 
+  /** The keys a node entry may have. */
+  static final Set<String> NODE_KEYS = new java.util.LinkedHashSet<>(List.of("id", "csv",
+      "site"));
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,7 +57,10 @@ public record FederationFile(FederationSpec spec, String schema, String validati
     try (InputStream in = Files.newInputStream(file)) {
       return parse(YAML.readTree(in), file.toAbsolutePath().getParent(), file.toString());
     } catch (IOException e) {
-      throw new UserError("spec file " + file + " is not valid YAML: " + firstLine(e));
+      String at = e instanceof JsonProcessingException j && j.getLocation() != null
+          ? " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr()
+          : "";
+      throw new UserError("spec file " + file + " is not valid YAML" + at + ": " + firstLine(e));
     }
   }
 
@@ -68,7 +79,7 @@ public record FederationFile(FederationSpec spec, String schema, String validati
     if (root == null || !root.isObject()) {
       throw new UserError("spec " + name + " must be a YAML mapping");
     }
-    Set<String> known = Set.of("federation", "schema", "validation", "nodes");
+    List<String> known = List.of("federation", "schema", "validation", "nodes");
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!known.contains(key)) {
@@ -95,15 +106,39 @@ public record FederationFile(FederationSpec spec, String schema, String validati
     }
     List<NodeEntry> nodes = new ArrayList<>();
     Set<String> ids = new HashSet<>();
-    for (JsonNode n : root.path("nodes")) {
+    JsonNode nodeList = root.path("nodes");
+    if (!nodeList.isMissingNode() && !nodeList.isNull() && !nodeList.isArray()) {
+      throw new UserError("spec " + name + ": 'nodes' must be a list of entries like '- id:"
+          + " cleveland'");
+    }
+    for (JsonNode n : nodeList) {
+      if (!n.isObject()) {
+        throw new UserError("spec " + name + ": every entry of 'nodes' must be a mapping with"
+            + " an 'id', got " + n);
+      }
       String id = n.path("id").asText("");
       if (id.isEmpty()) {
         throw new UserError("spec " + name + ": every node needs an 'id'");
+      }
+      if (!Identity.ID.matcher(id).matches()) {
+        throw new UserError("spec " + name + ": node id '" + id + "' must match "
+            + Identity.ID.pattern());
+      }
+      for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+        String key = it.next();
+        if (!NODE_KEYS.contains(key)) {
+          throw new UserError("spec " + name + ": node " + id + " has an unknown key '" + key
+              + "' (use " + NODE_KEYS + ")");
+        }
       }
       if (!ids.add(id)) {
         throw new UserError("spec " + name + ": node id '" + id + "' is used twice");
       }
       String csv = n.path("csv").asText("");
+      if (csv.isEmpty() && !schema.startsWith("builtin:")) {
+        throw new UserError("spec " + name + ": node " + id + " needs a 'csv' (its data file);"
+            + " only built-in data (schema builtin:heart) may leave it out");
+      }
       if (!csv.isEmpty() && baseDir != null && !Files.isRegularFile(baseDir.resolve(csv))) {
         throw new UserError("spec " + name + ": node " + id + " csv file "
             + baseDir.resolve(csv) + " does not exist");

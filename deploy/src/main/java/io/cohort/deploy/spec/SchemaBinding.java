@@ -1,6 +1,8 @@
 package io.cohort.deploy.spec;
 
 import io.cohort.deploy.UserError;
+import io.cohort.edge.data.Csv;
+import io.cohort.edge.data.DataException;
 import io.cohort.edge.data.DataSchema;
 import io.cohort.edge.data.HeartDisease;
 import io.cohort.edge.data.LocalDataset;
@@ -79,6 +81,27 @@ public final class SchemaBinding {
     return DataSchema.parse(file.resolve(file.schema()));
   }
 
+  /**
+   * Reads every node's data against the schema as its edge client will, so that a CSV that does
+   * not match is refused, naming the node and the problem, before a demo starts anything.
+   *
+   * @throws UserError naming the node and what is wrong with its data
+   */
+  public static void checkNodeData(FederationFile file) {
+    DataSchema schema = schema(file);
+    for (FederationFile.NodeEntry node : file.nodes()) {
+      if (node.csv().isEmpty()) {
+        builtInSite(file, node);
+        continue;
+      }
+      try {
+        LocalDataset.load(Csv.read(file.resolve(node.csv())), schema);
+      } catch (DataException | IllegalArgumentException e) {
+        throw new UserError("node " + node.id() + ": " + e.getMessage());
+      }
+    }
+  }
+
   /** The schema file nodes read: the spec's, or the built-in one written into {@code dir}. */
   public static Path materializeSchema(FederationFile file, Path dir) {
     if (!file.schema().equals(BUILTIN_HEART)) {
@@ -95,14 +118,7 @@ public final class SchemaBinding {
     if (!node.csv().isEmpty()) {
       return file.resolve(node.csv()).toAbsolutePath();
     }
-    if (!file.schema().equals(BUILTIN_HEART)) {
-      throw new UserError("node " + node.id() + " has no 'csv' in the spec");
-    }
-    String site = node.site().isEmpty() ? node.id() : node.site();
-    if (!HeartDisease.sites().contains(site)) {
-      throw new UserError("node " + node.id() + ": the built-in heart data has no site '" + site
-          + "' (sites: " + HeartDisease.sites() + ")");
-    }
+    String site = builtInSite(file, node);
     try {
       Files.createDirectories(dir.resolve("nodes"));
     } catch (IOException e) {
@@ -111,5 +127,18 @@ public final class SchemaBinding {
     Path target = dir.resolve("nodes").resolve(node.id() + ".csv");
     HeartDisease.writeSiteCsv(site, target);
     return target.toAbsolutePath();
+  }
+
+  /** The built-in site whose rows a node without a CSV gets. */
+  private static String builtInSite(FederationFile file, FederationFile.NodeEntry node) {
+    if (!file.schema().equals(BUILTIN_HEART)) {
+      throw new UserError("node " + node.id() + " has no 'csv' in the spec");
+    }
+    String site = node.site().isEmpty() ? node.id() : node.site();
+    if (!HeartDisease.sites().contains(site)) {
+      throw new UserError("node " + node.id() + ": the built-in heart data has no site '" + site
+          + "' (sites: " + HeartDisease.sites() + ")");
+    }
+    return site;
   }
 }

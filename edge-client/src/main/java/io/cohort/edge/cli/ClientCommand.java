@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code cohort client}: a data owner's node. */
 @Command(name = "client", mixinStandardHelpOptions = true,
+    header = "Runs an edge client that trains on its local data when its federation asks.",
     description = {"Runs an edge client: joins a federation, trains on local data when asked,",
         "uploads only model updates. Reconnects by itself; exits when the federation ends",
         "(0 = completed, 1 = stopped or failed, 2 = refused or bad input)."})
@@ -104,7 +105,9 @@ public final class ClientCommand implements Callable<Integer> {
   int threads;
 
   @Option(names = "--timeout-h", defaultValue = "24",
-      description = "Give up after this many hours (default ${DEFAULT-VALUE}).")
+      description = "Give up (exit 1) if the federation has not ended after this many hours;"
+          + " until then an unreachable coordinator or a federation not created yet is"
+          + " retried (default ${DEFAULT-VALUE}).")
   long timeoutHours;
 
   @Mixin
@@ -133,6 +136,9 @@ public final class ClientCommand implements Callable<Integer> {
     AutoCloseable resource = null;
     Capabilities.Builder capabilities = Capabilities.newBuilder();
     DpSettings dpSettings = null;
+    if (timeoutHours < 1) {
+      throw new IllegalArgumentException("--timeout-h must be at least 1, got " + timeoutHours);
+    }
     if (privacy.enabled()) {
       if (source.simulated != null) {
         throw new IllegalArgumentException("--dp on needs --data: a simulated node has no"
@@ -203,6 +209,11 @@ public final class ClientCommand implements Callable<Integer> {
       } catch (IllegalStateException refused) {
         System.err.println("cohort: " + refused.getMessage());
         return 2;
+      }
+      if (state == null) {
+        System.err.println("cohort: federation " + federation + " did not end within "
+            + timeoutHours + " h (--timeout-h); giving up");
+        return 1;
       }
       return "COMPLETED".equals(state) ? 0 : 1;
     } finally {

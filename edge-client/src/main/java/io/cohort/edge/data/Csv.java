@@ -31,7 +31,7 @@ public final class Csv {
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       return read(in, file.toString());
     } catch (IOException e) {
-      throw new DataException(file + ": cannot read: " + e, e);
+      throw DataException.cannotRead(file.toString(), e);
     }
   }
 
@@ -40,7 +40,7 @@ public final class Csv {
     try {
       return readTable(in, source);
     } catch (UncheckedIOException e) {
-      throw new DataException(source + ": cannot read: " + e.getCause(), e);
+      throw DataException.cannotRead(source, e.getCause());
     }
   }
 

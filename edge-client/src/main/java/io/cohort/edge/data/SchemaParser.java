@@ -50,7 +50,7 @@ final class SchemaParser {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new DataException("schema " + file + ": cannot read: " + e, e);
+      throw DataException.cannotRead("schema " + file, e);
     }
     return parse(text, file.toString());
   }

@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
  * processes on a shared machine.
  */
 @Command(name = "dp-bench", mixinStandardHelpOptions = true,
+    header = "Measures DP-SGD step time against ordinary SGD and prints a table.",
     description = {"Measures DP-SGD step time against ordinary SGD step time (same model, same",
         "expected batch size) for the demo's logistic model and a 784-512-512-10 MLP, and",
         "prints the machine, the command and a table."})

@@ -218,7 +218,7 @@ public final class EdgeClient implements AutoCloseable {
       if (!welcomed && FATAL.contains(status.getCode())) {
         fatalError = "coordinator refused node " + config.nodeId() + ": "
             + status.getDescription();
-        log.error("node={} {}", config.nodeId(), fatalError);
+        log.debug("node={} {}", config.nodeId(), fatalError); // the caller reports it
         finished.countDown();
         return;
       }

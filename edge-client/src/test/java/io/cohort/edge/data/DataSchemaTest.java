@@ -118,7 +118,12 @@ class DataSchemaTest {
   void aMissingFileIsADataException(
       @TempDir(factory = BuildTempDir.class) Path dir) {
     assertThatThrownBy(() -> DataSchema.parse(dir.resolve("nope.yaml")))
-        .isInstanceOf(DataException.class).hasMessageContaining("nope.yaml: cannot read");
+        .isInstanceOf(DataException.class).hasMessageEndingWith("nope.yaml does not exist")
+        .hasMessageStartingWith("schema ");
+    assertThatThrownBy(() -> Csv.read(dir.resolve("nope.csv")))
+        .isInstanceOf(DataException.class).hasMessageEndingWith("nope.csv does not exist");
+    assertThatThrownBy(() -> Csv.read(dir))
+        .isInstanceOf(DataException.class).hasMessageEndingWith("is a directory, not a file");
   }
 
   @Test
