@@ -71,6 +71,9 @@ public final class BillingService implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads());
+    // Kafka 5.0's default, chosen now: the global (prices, consumers) thread handles processing
+    // errors as the stream threads do; also spares a warning on every start.
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     // Output is visible at commit: 100 ms bounds the wait an event adds to the latency, and
     // still amortises each transaction over thousands of events at full speed.
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);

@@ -1,10 +1,13 @@
 package io.cohort.coordinator.federation;
 
 import io.cohort.coordinator.aggregation.StrategyFactory;
+import io.cohort.model.inference.ValidationSet;
 import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.proto.v1.Encoding;
 import io.cohort.proto.v1.FederationSpec;
 import io.cohort.proto.v1.TrainConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -63,6 +66,32 @@ public final class FederationSpecs {
     }
     b.setTrain(t);
     return b.build();
+  }
+
+  /**
+   * Everything {@link Federations#create} checks before it creates anything: the spec (defaults
+   * applied by the caller) as {@link #validate(FederationSpec)}, plus the operator's validation
+   * set (null for none) against the scorer and the model, and the initial model file.
+   *
+   * @throws IllegalArgumentException naming what is wrong and how to fix it
+   */
+  public static void validate(FederationSpec spec, ValidationSet validation) {
+    validate(spec);
+    if (!spec.getContributionScorer().isEmpty() && validation == null) {
+      throw new IllegalArgumentException("contribution_scorer " + spec.getContributionScorer()
+          + " needs a validation set: give the federation one, or leave the scorer empty");
+    }
+    if (validation != null && (validation.numFeatures() != spec.getModel().getInputFeatures()
+        || validation.numClasses() != spec.getModel().getNumClasses())) {
+      throw new IllegalArgumentException("validation set has " + validation.numFeatures()
+          + " features and " + validation.numClasses() + " classes; the model takes "
+          + spec.getModel().getInputFeatures() + " and " + spec.getModel().getNumClasses());
+    }
+    if (!spec.getInitialModelPath().isEmpty()
+        && !Files.isRegularFile(Path.of(spec.getInitialModelPath()))) {
+      throw new IllegalArgumentException("initial_model_path " + spec.getInitialModelPath()
+          + " does not exist");
+    }
   }
 
   /**

@@ -14,7 +14,6 @@ import io.cohort.proto.v1.FederationSpec;
 import io.cohort.proto.v1.FederationState;
 import io.cohort.proto.v1.JournalEntry;
 import io.cohort.proto.v1.TrainConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,17 +100,7 @@ public final class Federations implements AutoCloseable {
    */
   public synchronized Federation create(FederationSpec requested, ValidationSet validation) {
     FederationSpec spec = FederationSpecs.withDefaults(requested);
-    FederationSpecs.validate(spec);
-    if (!spec.getContributionScorer().isEmpty() && validation == null) {
-      throw new IllegalArgumentException("contribution_scorer " + spec.getContributionScorer()
-          + " needs a validation set: give the federation one, or leave the scorer empty");
-    }
-    if (validation != null && (validation.numFeatures() != spec.getModel().getInputFeatures()
-        || validation.numClasses() != spec.getModel().getNumClasses())) {
-      throw new IllegalArgumentException("validation set has " + validation.numFeatures()
-          + " features and " + validation.numClasses() + " classes; the model takes "
-          + spec.getModel().getInputFeatures() + " and " + spec.getModel().getNumClasses());
-    }
+    FederationSpecs.validate(spec, validation);
     if (federations.containsKey(spec.getFederationId())) {
       throw new DuplicateFederationException("federation '" + spec.getFederationId()
           + "' already exists");
@@ -119,11 +108,7 @@ public final class Federations implements AutoCloseable {
     ModelArchitecture arch = new ModelArchitecture(spec.getModel());
     float[] initial;
     if (!spec.getInitialModelPath().isEmpty()) {
-      Path file = Path.of(spec.getInitialModelPath());
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException("initial_model_path " + file + " does not exist");
-      }
-      initial = ModelFile.read(file, arch.layout());
+      initial = ModelFile.read(Path.of(spec.getInitialModelPath()), arch.layout());
     } else {
       initial = arch.initialize(spec.getSeed());
     }

@@ -169,7 +169,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
     FederationFile file = spec != null ? FederationFile.load(spec) : null;
     SchemaBinding.Bound bound = file != null ? SchemaBinding.bind(file) : null;
     if (bound != null) {
-      FederationSpecs.validate(FederationSpecs.withDefaults(bound.spec()));
+      FederationSpecs.validate(FederationSpecs.withDefaults(bound.spec()), bound.validation());
     }
     Path bundle = security.bundle(command.commandLine().getErr());
     TlsSettings tls = bundle == null ? null : (crl == null ? TlsSettings.fromBundle(bundle)

@@ -118,7 +118,7 @@ public final class DemoCommand implements Callable<Integer> {
     // Everything a demo can refuse is refused here, before any process or port is started.
     SchemaBinding.Bound bound = SchemaBinding.bind(file);
     FederationSpec fspec = FederationSpecs.withDefaults(bound.spec());
-    FederationSpecs.validate(fspec);
+    FederationSpecs.validate(fspec, bound.validation());
     if (file.nodes().size() < fspec.getMinNodes()) {
       throw new UserError("the spec asks for min_nodes " + fspec.getMinNodes() + " but lists "
           + file.nodes().size() + " node(s): add nodes or lower min_nodes");
@@ -200,7 +200,13 @@ public final class DemoCommand implements Callable<Integer> {
       List<RoundSummary> rounds = federation.rounds();
       console.summary(federation, rounds);
       DemoConsumers consumers = null;
-      if (federation.state() == FederationState.COMPLETED && consumerRequests > 0) {
+      // Billing pays owners by measured contribution: versions without scores cannot be billed.
+      boolean billable = marketplace == null || !fspec.getContributionScorer().isEmpty();
+      if (!billable && consumerRequests > 0) {
+        System.out.println("no consumers: the spec sets no contribution_scorer, so its model"
+            + " versions carry no owner shares that billing could charge against");
+      }
+      if (federation.state() == FederationState.COMPLETED && consumerRequests > 0 && billable) {
         consumers = new DemoConsumers().run(
             DemoSecurity.operatorChannel(security, server.target()),
             DemoSecurity.consumerChannel(security, server.target()), consumerRequests, System.out);

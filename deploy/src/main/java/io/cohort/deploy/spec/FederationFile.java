@@ -24,8 +24,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code federation}: the {@code cohort.v1.FederationSpec} fields in snake_case (model,
- *       strategy, rounds, quorum, deadlines, train...). {@code model.input_features} and
- *       {@code schema_fingerprint} are filled in from the schema.
+ *       strategy, rounds, quorum, deadlines, train...). {@code model.input_features}, {@code
+ *       model.num_classes} and {@code schema_fingerprint} are filled in from the schema.
  *   <li>{@code schema}: path of the schema YAML every node uses (relative to the spec file), or
  *       {@code builtin:heart} for the bundled heart-disease schema.
  *   <li>{@code validation}: optional CSV (same schema) the coordinator scores contributions and
@@ -152,6 +152,10 @@ public record FederationFile(FederationSpec spec, String schema, String validati
     }
     String validation = root.path("validation").asText("");
     // builtin:heart names the preset's held-out rows, not a file (also in a spec on disk).
+    if (validation.startsWith("builtin:") && !validation.equals("builtin:heart")) {
+      throw new UserError("spec " + name + ": unknown built-in validation set '" + validation
+          + "': use builtin:heart or a CSV file path");
+    }
     if (!validation.isEmpty() && !validation.startsWith("builtin:") && baseDir != null
         && !Files.isRegularFile(baseDir.resolve(validation))) {
       throw new UserError("spec " + name + ": validation file " + baseDir.resolve(validation)

@@ -30,14 +30,7 @@ public final class SchemaBinding {
   public record Bound(FederationSpec spec, ValidationSet validation) {}
 
   public static Bound bind(FederationFile file) {
-    FederationSpec spec = file.spec();
-    if (file.schema().isEmpty()) {
-      if (spec.getSchemaFingerprint().isEmpty() || spec.getModel().getInputFeatures() == 0) {
-        throw new UserError("spec needs a 'schema' (or federation.schema_fingerprint and"
-            + " federation.model.input_features)");
-      }
-      return new Bound(spec, null);
-    }
+    FederationSpec spec = file.spec(); // FederationFile.parse insists on a schema
     DataSchema schema = schema(file);
     ModelSpec model = spec.getModel().toBuilder().setInputFeatures(schema.inputFeatures())
         .setNumClasses(schema.numClasses()).build();
@@ -55,7 +48,12 @@ public final class SchemaBinding {
     if (v.equals(BUILTIN_HEART)) {
       data = HeartDisease.pooledHeldOut();
     } else {
-      LocalDataset all = LocalDataset.load(file.resolve(v), file.resolve(file.schema()));
+      LocalDataset all;
+      try {
+        all = LocalDataset.load(Csv.read(file.resolve(v)), schema(file));
+      } catch (DataException e) {
+        throw new UserError("validation set: " + e.getMessage());
+      }
       data = concat(all.train(), all.eval());
     }
     return new ValidationSet(data.features(), data.labels(), data.numFeatures(),
