@@ -34,6 +34,13 @@ public final class NodeEvents {
         PeerAddress.current()).setTarget(taskId == null ? "" : taskId), describe(status));
   }
 
+  /** An evaluation report refused as inconsistent (its task fails; the round goes on). */
+  public void evaluationRejected(String federationId, String nodeId, String taskId,
+      String problem) {
+    audit.refused(AuditLog.event(actor(nodeId), "evaluation.rejected", federationId,
+        PeerAddress.current()).setTarget(taskId), problem);
+  }
+
   /** A session refused at hello, or ended by the coordinator for a protocol violation. */
   public void sessionRefused(String federationId, String nodeId, Status status) {
     metrics.sessionRefused(federationId, status.getCode().name());

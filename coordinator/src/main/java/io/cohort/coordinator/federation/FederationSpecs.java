@@ -1,6 +1,9 @@
 package io.cohort.coordinator.federation;
 
 import io.cohort.coordinator.aggregation.StrategyFactory;
+import io.cohort.coordinator.contribution.ContributionScorers;
+import io.cohort.coordinator.contribution.Utility;
+import io.cohort.coordinator.market.MarketEvents;
 import io.cohort.model.inference.ValidationSet;
 import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.proto.v1.Encoding;
@@ -9,6 +12,7 @@ import io.cohort.proto.v1.TrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Defaults and validation of federation specs. Every message names the field to fix. */
@@ -86,6 +90,23 @@ public final class FederationSpecs {
       throw new IllegalArgumentException("validation set has " + validation.numFeatures()
           + " features and " + validation.numClasses() + " classes; the model takes "
           + spec.getModel().getInputFeatures() + " and " + spec.getModel().getNumClasses());
+    }
+    String metric = MarketEvents.qualityMetric(spec);
+    if (!Utility.METRICS.contains(metric)) {
+      throw new IllegalArgumentException("unknown quality_metric '" + metric + "': use one of "
+          + Utility.METRICS);
+    }
+    if (spec.getPriceAlphaMicros() > 0 && metric.equals("neg_loss")) {
+      throw new IllegalArgumentException("price_alpha_micros prices a quality in [0, 1]: use"
+          + " quality_metric accuracy or auc, not neg_loss");
+    }
+    if (validation != null) {
+      // The metric and the scorer the rounds will use, built once now so that a metric that
+      // does not suit the task fails here instead of at round 1.
+      Utility.validation(metric, new ModelArchitecture(spec.getModel()), validation);
+    }
+    if (!spec.getContributionScorer().isEmpty()) {
+      ContributionScorers.create(spec.getContributionScorer(), Map.of());
     }
     if (!spec.getInitialModelPath().isEmpty()
         && !Files.isRegularFile(Path.of(spec.getInitialModelPath()))) {

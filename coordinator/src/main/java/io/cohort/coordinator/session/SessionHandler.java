@@ -5,6 +5,7 @@ import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.federation.FederationSpecs;
 import io.cohort.coordinator.federation.Federations;
 
+import io.cohort.coordinator.round.EvaluationChecks;
 import io.cohort.coordinator.round.TaskBoard;
 import io.cohort.coordinator.round.TaskRecord;
 import io.cohort.proto.v1.ClientMessage;
@@ -175,6 +176,16 @@ public final class SessionHandler implements StreamObserver<ClientMessage> {
     if (e.isEmpty() || e.get().task().kind() != TaskKind.EVALUATE) {
       log.info("federation={} node={} evaluation for unknown task {} ignored", federation.id(),
           node.nodeId(), result.getTaskId());
+      return;
+    }
+    String problem = EvaluationChecks.problem(result);
+    if (problem != null) {
+      // The task fails, the round goes on without this node's metrics.
+      e.get().phase().resolveUnsuccessfully(e.get().task(), TaskRecord.State.FAILED, "",
+          "evaluation refused: " + problem);
+      events.evaluationRejected(federation.id(), node.nodeId(), result.getTaskId(), problem);
+      log.warn("federation={} node={} task={} evaluation refused: {}", federation.id(),
+          node.nodeId(), result.getTaskId(), problem);
       return;
     }
     e.get().phase().acceptEvaluation(e.get().task(), result);

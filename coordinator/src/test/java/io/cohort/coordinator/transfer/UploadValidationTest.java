@@ -263,6 +263,30 @@ class UploadValidationTest {
   }
 
   @Test
+  void anInconsistentEvaluationReportFailsItsTaskButNotTheFederation() throws Exception {
+    Task task = trainTask();
+    assertThat(upload(task, delta(0.5f), h -> h, s -> s).getDuplicate()).isFalse();
+    Task eval = next().getTask();
+    assertThat(eval.getKind()).isEqualTo(TaskKind.EVALUATE);
+    // 3 bins where the coordinator counts 100: the union AUC could not be formed with it.
+    session.onNext(ClientMessage.newBuilder().setEvaluation(EvaluationResult.newBuilder()
+        .setTaskId(eval.getTaskId()).setMetrics(Metrics.newBuilder().setExamples(2))
+        .setCorrect(1).setLossSum(0.2).addAllPositiveScoreHistogram(List.of(0L, 1L, 0L))
+        .addAllNegativeScoreHistogram(List.of(1L, 0L, 0L))).build());
+
+    assertThat(server.federations().awaitTerminal("fed", 20_000)).isTrue();
+    assertThat(federation.state()).isEqualTo(io.cohort.proto.v1.FederationState.COMPLETED);
+    assertThat(federation.rounds()).singleElement()
+        .satisfies(r -> assertThat(r.getGlobal().getExamples()).isZero());
+    assertThat(server.audit().list("fed", 100, 0)).anySatisfy(e -> {
+      assertThat(e.getAction()).isEqualTo("evaluation.rejected");
+      assertThat(e.getActor()).isEqualTo("node:n1");
+      assertThat(e.getTarget()).isEqualTo(eval.getTaskId());
+      assertThat(e.getDetail()).contains("score histograms must have 100 bins each");
+    });
+  }
+
+  @Test
   void replayOfACountedUpdateAfterItsRoundFinishedIsRefusedAndModelUnchanged() throws Exception {
     Task task = trainTask();
     assertThat(upload(task, delta(0.5f), h -> h, s -> s).getDuplicate()).isFalse();
