@@ -350,7 +350,7 @@ public final class Federation implements io.cohort.coordinator.round.RoundEngine
 
   /** After replay: restore the server optimizer state saved with the current version. */
   void restoreStrategy() {
-    strategy.restoreState(registry.strategyState(currentVersion()));
+    strategy.restoreState(registry.strategyState(id(), currentVersion()));
   }
 
   /** Number of attempts already made at the round after the last completed one. */

@@ -147,8 +147,7 @@ public final class OperatorGrpcService extends OperatorServiceGrpc.OperatorServi
       StreamObserver<ModelVersion> response) {
     answer(response, () -> {
       find(request.getFederationId());
-      return federations.registry().get(request.getModelVersion())
-          .filter(v -> v.getFederationId().equals(request.getFederationId()))
+      return federations.registry().get(request.getFederationId(), request.getModelVersion())
           .orElseThrow(() -> Status.NOT_FOUND.withDescription("federation "
               + request.getFederationId() + " has no model version '"
               + request.getModelVersion() + "'").asRuntimeException());

@@ -5,6 +5,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.cohort.model.codec.EncodedPayload;
 import io.cohort.model.codec.PayloadEncoder;
 import io.cohort.model.codec.Sha256;
+import io.cohort.model.identity.Identity;
 import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.model.layout.ParameterLayout;
 import io.cohort.proto.v1.Encoding;
@@ -34,6 +35,12 @@ import java.util.concurrent.TimeUnit;
  * {@code <version>.json} (metadata), optionally {@code <version>.strategy} (server optimizer
  * state after the round) and {@code <version>.metrics.json} (evaluation, written once).
  *
+ * <p>The payload is shared, but metadata, metrics and optimizer state belong to a federation:
+ * two federations that start from the same base model hold the same version with their own
+ * lineage. The first federation to store a version owns the plain file names; any other keeps
+ * its records as {@code <version>@<federation>.json} (and {@code .metrics.json},
+ * {@code .strategy}).
+ *
  * <p>Payloads are serialized once and kept in a small cache, so every download of a version
  * streams the same bytes.
  */
@@ -44,8 +51,10 @@ public final class ModelRegistry {
   private static final int CACHED_PAYLOADS = 1;
 
   private final Path dir;
-  // Versions staged whose files are not all written yet (guarded by this).
+  // Versions staged whose files are not all written yet, by federation/version (guarded by this).
   private final Map<String, Pending> pending = new HashMap<>();
+  // Which federation owns a version's plain file names (guarded by this).
+  private final Map<String, String> owners = new HashMap<>();
   private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "model-registry-writer");
     t.setDaemon(true);
@@ -123,31 +132,69 @@ public final class ModelRegistry {
         .setManifest(layout.toManifest(Encoding.FLOAT32, sha))
         .setCreatedAtMs(System.currentTimeMillis())
         .build();
+    String key = key(lineage.federationId(), version);
     synchronized (this) {
-      pending.put(version, new Pending(meta, payload));
+      pending.put(key, new Pending(meta, payload));
       payloadCache.put(version, payload);
     }
     CompletableFuture<Void> durable = CompletableFuture.runAsync(
         () -> writeFiles(version, meta, payload, strategyState), writer);
     durable.whenComplete((ok, failed) -> {
       synchronized (this) {
-        pending.remove(version); // written (or failed): from now on the files answer
+        pending.remove(key); // written (or failed): from now on the files answer
       }
     });
-    return new Staged(get(version).orElseThrow(), durable);
+    return new Staged(get(lineage.federationId(), version).orElseThrow(), durable);
   }
 
   private void writeFiles(String version, ModelVersion meta, byte[] payload,
       byte[] strategyState) {
+    String federation = meta.getFederationId();
+    Path metaFile;
+    Path stateFile;
+    synchronized (this) {
+      metaFile = record(federation, version, ".json");
+      stateFile = record(federation, version, ".strategy");
+    }
     if (strategyState != null && strategyState.length > 0) {
-      DurableFiles.writeAtomically(dir.resolve(version + ".strategy"), strategyState);
+      DurableFiles.writeAtomically(stateFile, strategyState);
     }
     if (!Files.exists(dir.resolve(version + ".bin"))) {
       DurableFiles.writeAtomically(dir.resolve(version + ".bin"), payload);
     }
-    if (!Files.exists(dir.resolve(version + ".json"))) {
-      DurableFiles.writeAtomically(dir.resolve(version + ".json"), toJson(meta));
+    if (!Files.exists(metaFile)) {
+      DurableFiles.writeAtomically(metaFile, toJson(meta));
     }
+  }
+
+  /**
+   * The file of a federation's record of a version: the plain name if the federation owns the
+   * version (or nobody does yet), else the name qualified by the federation.
+   */
+  private Path record(String federationId, String version, String suffix) {
+    String owner = owner(version);
+    return owner == null || owner.equals(federationId) ? dir.resolve(version + suffix)
+        : dir.resolve(version + "@" + federationId + suffix);
+  }
+
+  /** The federation whose metadata has the plain name, or null while there is none. */
+  private String owner(String version) {
+    String owner = owners.get(version);
+    if (owner == null) {
+      Path file = dir.resolve(version + ".json");
+      if (!Files.exists(file)) {
+        return null;
+      }
+      ModelVersion.Builder b = ModelVersion.newBuilder();
+      merge(file, b);
+      owner = b.getFederationId();
+      owners.put(version, owner);
+    }
+    return owner;
+  }
+
+  private static String key(String federationId, String version) {
+    return federationId + "/" + version;
   }
 
   /** A staged version whose files are being written. */
@@ -165,29 +212,50 @@ public final class ModelRegistry {
     }
   }
 
-  /** Records the evaluation of a version (once; later calls keep the first). */
-  public synchronized void recordMetrics(String version, Metrics metrics) {
-    Path file = dir.resolve(version + ".metrics.json");
+  /** Records a federation's evaluation of a version (once; later calls keep the first). */
+  public synchronized void recordMetrics(String federationId, String version, Metrics metrics) {
+    Path file = record(federationId, version, ".metrics.json");
     if (!Files.exists(file)) {
       DurableFiles.writeAtomically(file, toJson(metrics));
     }
   }
 
+  /**
+   * A version as the federation that first stored it knows it: enough for what every holder
+   * shares (the manifest, the payload's checksum). A federation's own lineage and metrics:
+   * {@link #get(String, String)}.
+   */
   public synchronized Optional<ModelVersion> get(String version) {
     if (!isWellFormed(version)) {
       return Optional.empty();
     }
-    Path file = dir.resolve(version + ".json");
-    Pending staged = pending.get(version);
+    String owner = owner(version);
+    if (owner != null) {
+      return get(owner, version);
+    }
+    return pending.values().stream().filter(p -> p.meta().getVersion().equals(version))
+        .findFirst().map(p -> p.meta());
+  }
+
+  /** The federation's record of a version, with its metrics; empty if it holds no such version. */
+  public synchronized Optional<ModelVersion> get(String federationId, String version) {
+    if (!isWellFormed(version) || !Identity.ID.matcher(federationId).matches()) {
+      return Optional.empty();
+    }
+    Path file = record(federationId, version, ".json");
+    Pending staged = pending.get(key(federationId, version));
     ModelVersion.Builder b = ModelVersion.newBuilder();
     if (staged != null && !Files.exists(file)) {
       b.mergeFrom(staged.meta()); // staged, its files not written yet
     } else if (Files.exists(file)) {
       merge(file, b);
+      if (!b.getFederationId().equals(federationId)) {
+        return Optional.empty();
+      }
     } else {
       return Optional.empty();
     }
-    Path metrics = dir.resolve(version + ".metrics.json");
+    Path metrics = record(federationId, version, ".metrics.json");
     if (Files.exists(metrics)) {
       Metrics.Builder m = Metrics.newBuilder();
       merge(metrics, m);
@@ -202,9 +270,10 @@ public final class ModelRegistry {
     if (cached != null) {
       return cached;
     }
-    Pending staged = pending.get(version);
-    if (staged != null) {
-      return staged.payload();
+    for (Pending staged : pending.values()) {
+      if (staged.meta().getVersion().equals(version)) {
+        return staged.payload();
+      }
     }
     if (!isWellFormed(version)) {
       throw new IllegalArgumentException("malformed model version '" + version + "'");
@@ -226,8 +295,9 @@ public final class ModelRegistry {
     return PayloadEncoder.decode(payload(version), Encoding.FLOAT32);
   }
 
-  public synchronized byte[] strategyState(String version) {
-    Path file = dir.resolve(version + ".strategy");
+  /** The federation's server optimizer state after the round that made the version. */
+  public synchronized byte[] strategyState(String federationId, String version) {
+    Path file = record(federationId, version, ".strategy");
     try {
       return Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
     } catch (IOException e) {

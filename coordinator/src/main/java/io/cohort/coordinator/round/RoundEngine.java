@@ -265,7 +265,7 @@ public final class RoundEngine implements Runnable {
       results.add(t.evaluation);
     }
     Metrics global = UnionMetrics.of(results);
-    federation.registry().recordMetrics(version.getVersion(), global);
+    federation.registry().recordMetrics(federation.id(), version.getVersion(), global);
     summary.setOutcome(RoundOutcome.SUCCEEDED).setModelVersion(version.getVersion())
         .setGlobal(global).putAllSites(sites)
         .setDurationMs(System.currentTimeMillis() - started);

@@ -265,7 +265,7 @@ public final class DashboardApi {
     Set<String> seen = new HashSet<>();
     String v = current;
     while (v != null && seen.add(v) && seen.size() <= MAX_LINEAGE) {
-      ModelVersion mv = version(v);
+      ModelVersion mv = version(f.id(), v);
       if (mv == null) {
         break;
       }
@@ -283,14 +283,15 @@ public final class DashboardApi {
     return out;
   }
 
-  private ModelVersion version(String v) {
-    ModelVersion cached = versions.get(v);
+  private ModelVersion version(String federationId, String v) {
+    String key = federationId + "/" + v;
+    ModelVersion cached = versions.get(key);
     if (cached != null) {
       return cached;
     }
-    ModelVersion mv = federations.registry().get(v).orElse(null);
+    ModelVersion mv = federations.registry().get(federationId, v).orElse(null);
     if (mv != null && mv.hasMetrics()) {
-      versions.put(v, mv); // complete: a version's metadata never changes once evaluated
+      versions.put(key, mv); // complete: a version's metadata never changes once evaluated
     }
     return mv;
   }

@@ -158,7 +158,7 @@ class DashboardApiTest {
     String v1 = federations.registry().publish(next, new ModelRegistry.Lineage("f", 1,
         List.of(initial), List.of("a", "b"), "fedavg", Map.of(), MODEL,
         TrainConfig.getDefaultInstance()), new byte[0]).getVersion();
-    federations.registry().recordMetrics(v1, Metrics.newBuilder().setAccuracy(0.75)
+    federations.registry().recordMetrics("f", v1, Metrics.newBuilder().setAccuracy(0.75)
         .setLoss(0.5).setAuc(0.8).build());
     f.roundFinished(RoundSummary.newBuilder().setRound(1).setAttempt(1)
         .setOutcome(RoundOutcome.SUCCEEDED).setModelVersion(v1).build(), next);
