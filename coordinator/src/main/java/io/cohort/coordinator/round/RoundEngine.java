@@ -197,6 +197,15 @@ public final class RoundEngine implements Runnable {
     for (TaskRecord t : cut) {
       federation.nodes().get(t.nodeId()).ifPresent(n -> n.setStatus(NodeStatus.STRAGGLING));
     }
+    for (TaskRecord t : train.all()) {
+      if (!cut.contains(t)) { // done, declined or failed: nobody trains once the phase is over
+        federation.nodes().get(t.nodeId()).ifPresent(n -> {
+          if (n.status() == NodeStatus.TRAINING) {
+            n.setStatus(NodeStatus.CONNECTED);
+          }
+        });
+      }
+    }
     if (federation.isTerminal()) {
       return; // stopped mid-round: the round never happened
     }
@@ -240,7 +249,7 @@ public final class RoundEngine implements Runnable {
     for (TaskRecord t : done) {
       federation.nodes().get(t.nodeId()).ifPresent(n -> {
         n.contributed(t.epsilonSpent);
-        if (n.status() == NodeStatus.TRAINING || n.status() == NodeStatus.STRAGGLING) {
+        if (n.status() == NodeStatus.STRAGGLING) { // straggled before, delivered now
           n.setStatus(NodeStatus.CONNECTED);
         }
       });

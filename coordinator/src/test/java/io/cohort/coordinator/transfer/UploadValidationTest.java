@@ -263,6 +263,25 @@ class UploadValidationTest {
   }
 
   @Test
+  void aNodeThatDeclinesIsNoLongerTrainingOnceThePhaseEnds() throws Exception {
+    Task task = trainTask();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+        federation.nodes().get("n1").orElseThrow().status()
+            == io.cohort.proto.v1.NodeStatus.TRAINING);
+    federation.pause(); // the round finishes, no retry follows it
+    session.onNext(ClientMessage.newBuilder().setTaskResponse(
+        io.cohort.proto.v1.TaskResponse.newBuilder().setTaskId(task.getTaskId())
+            .setAccepted(false).setDeclineCode("BUSY").setDeclineMessage("maintenance")).build());
+
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> !federation.rounds().isEmpty());
+    assertThat(federation.rounds().get(0).getOutcome())
+        .isEqualTo(io.cohort.proto.v1.RoundOutcome.QUORUM_MISSED);
+    assertThat(federation.nodes().get("n1").orElseThrow().status())
+        .isEqualTo(io.cohort.proto.v1.NodeStatus.CONNECTED);
+  }
+
+  @Test
   void anInconsistentEvaluationReportFailsItsTaskButNotTheFederation() throws Exception {
     Task task = trainTask();
     assertThat(upload(task, delta(0.5f), h -> h, s -> s).getDuplicate()).isFalse();
