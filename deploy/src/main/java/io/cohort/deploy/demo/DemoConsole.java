@@ -27,9 +27,9 @@ final class DemoConsole implements FederationListener {
   }
 
   void header(FederationSpec spec, String target, Path dir, int nodes) {
-    out.printf(Locale.ROOT, "Cohort demo: federation '%s', %d nodes, model %s, strategy %s,"
-        + " %d rounds%n", spec.getFederationId(), nodes, spec.getModel().getArchitecture(),
-        spec.getStrategy(), spec.getRounds());
+    out.printf(Locale.ROOT, "Cohort demo: federation '%s', %d node%s, model %s, strategy %s,"
+        + " %d rounds%n", spec.getFederationId(), nodes, nodes == 1 ? "" : "s",
+        spec.getModel().getArchitecture(), spec.getStrategy(), spec.getRounds());
     out.printf("coordinator on %s; files and node logs in %s%n", target, dir);
   }
 
@@ -41,8 +41,9 @@ final class DemoConsole implements FederationListener {
     out.println("connected: " + nodes.stream().map(n -> n.getNodeId() + " ("
         + n.getDataset().getTrainExamples() + " train / " + n.getDataset().getEvalExamples()
         + " held-out)").collect(Collectors.joining(", ")));
-    out.printf("%-6s %-17s %-5s %-7s %-6s %-6s  %-44s %s%n", "round", "version", "nodes",
-        "loss", "acc", "auc", "accuracy per site", "time");
+    // The per-site column is last: its width grows with the number of sites.
+    out.printf("%-7s %-17s %-5s %-7s %-6s %-6s %7s  %s%n", "round", "version", "nodes",
+        "loss", "acc", "auc", "time", "accuracy per site");
   }
 
   @Override
@@ -58,10 +59,10 @@ final class DemoConsole implements FederationListener {
             + (r.containsEpsilon(e.getKey()) ? String.format(Locale.ROOT, " (eps %.2f)",
                 r.getEpsilonOrThrow(e.getKey())) : ""))
         .collect(Collectors.joining("  "));
-    out.printf(Locale.ROOT, "%3d/%-3d %-17s %d/%-3d %-7.4f %-6.3f %-6.3f  %-44s %.1f s%n",
+    out.printf(Locale.ROOT, "%3d/%-3d %-17s %d/%-3d %-7.4f %-6.3f %-6.3f %5.1f s  %s%n",
         r.getRound(), totalRounds, r.getModelVersion(), r.getParticipantsCount(),
         r.getParticipantsCount() + r.getDroppedCount(), g.getLoss(), g.getAccuracy(), g.getAuc(),
-        sites, r.getDurationMs() / 1000.0);
+        r.getDurationMs() / 1000.0, sites);
   }
 
   @Override
