@@ -1,6 +1,7 @@
 package io.cohort.coordinator.inference;
 
 import io.cohort.billing.events.SpoolingEventPublisher;
+import io.cohort.coordinator.audit.AuditLog;
 import io.cohort.coordinator.federation.Federations;
 import io.cohort.coordinator.keys.ApiKeyGrpcService;
 import io.cohort.coordinator.keys.ApiKeyStore;
@@ -24,7 +25,7 @@ public final class InferenceServing implements AutoCloseable {
 
   /** @param publisher where usage and consumer accounts go; null = not billed */
   public InferenceServing(Path dataDir, Federations federations, SpoolingEventPublisher publisher,
-      CoordinatorMetrics metrics, InferenceSettings settings) {
+      CoordinatorMetrics metrics, InferenceSettings settings, AuditLog audit) {
     this.keys = new ApiKeyStore(dataDir);
     MicroBatcher batcher = new MicroBatcher(settings.batchWait(), settings.batchRows());
     this.catalog = new ModelCatalog(federations, new InferenceSchemas(dataDir),
@@ -32,7 +33,7 @@ public final class InferenceServing implements AutoCloseable {
     this.engine = new InferenceEngine(keys, new Quotas(settings.quota(), Clock.systemUTC()),
         catalog, batcher, new UsageMeter(publisher), metrics);
     this.keyService = new ApiKeyGrpcService(keys,
-        ConsumerAccounts.withDefaultTerms(publisher));
+        ConsumerAccounts.withDefaultTerms(publisher), audit);
   }
 
   public InferenceEngine engine() {

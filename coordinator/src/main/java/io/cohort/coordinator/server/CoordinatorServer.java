@@ -181,7 +181,7 @@ public final class CoordinatorServer implements AutoCloseable {
     this.federations = new Federations(config.dataDir(), all, metrics);
     metrics.observe(federations::list);
     this.inference = new InferenceServing(config.dataDir(), federations, publisher, metrics,
-        inferenceSettings);
+        inferenceSettings, audit);
     if (web != null) {
       web.route("/v1/", inference.httpHandler());
     }

@@ -210,6 +210,27 @@ class InferenceApiTest {
 
     assertThatThrownBy(() -> consumer().predict(r)).hasMessageContaining("UNAUTHENTICATED")
         .hasMessageContaining("unknown or revoked");
+    assertThatThrownBy(() -> keys().revokeApiKey(RevokeApiKeyRequest.newBuilder()
+        .setKeyId("nope").build())).hasMessageContaining("NOT_FOUND");
+
+    // Key management is audited by key id; the key itself never reaches the log.
+    var audited = server.audit().list("", 100, 0);
+    assertThat(audited).anySatisfy(e -> {
+      assertThat(e.getAction()).isEqualTo("apikey.create");
+      assertThat(e.getTarget()).isEqualTo(keyId);
+      assertThat(e.getDetail()).contains("consumer clinic-1");
+    });
+    assertThat(audited).anySatisfy(e -> {
+      assertThat(e.getAction()).isEqualTo("apikey.revoke");
+      assertThat(e.getTarget()).isEqualTo(keyId);
+      assertThat(e.getOutcome()).isEqualTo(io.cohort.proto.v1.AuditOutcome.AUDIT_ALLOWED);
+    });
+    assertThat(audited).anySatisfy(e -> {
+      assertThat(e.getAction()).isEqualTo("apikey.revoke");
+      assertThat(e.getTarget()).isEqualTo("nope");
+      assertThat(e.getOutcome()).isEqualTo(io.cohort.proto.v1.AuditOutcome.AUDIT_REFUSED);
+    });
+    assertThat(audited.toString()).doesNotContain(key);
   }
 
   @Test
