@@ -30,10 +30,10 @@ import picocli.CommandLine.Spec;
 /** {@code cohort coordinator}: runs a coordinator until interrupted. */
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
     header = "Runs a coordinator: federations, rounds, model registry, gRPC API and dashboard.",
-    description = {"Runs a coordinator: federations, round engine, model registry, gRPC API,",
-        "and on --http-port the operators' dashboard, JSON API, /metrics, /healthz, /readyz.",
-        "State lives in --data-dir; restarting with the same folder resumes every federation",
-        "from its last completed round."})
+    description = {"Federations, the round engine, the model registry and the gRPC API; on",
+        "--http-port also the operators' dashboard, JSON API, /metrics, /healthz and",
+        "/readyz. State lives in --data-dir: restarting with the same folder resumes",
+        "every federation from its last completed round."})
 public final class CoordinatorCommand implements Callable<Integer> {
 
   @Option(names = "--host", defaultValue = "${env:COHORT_HOST:-127.0.0.1}",

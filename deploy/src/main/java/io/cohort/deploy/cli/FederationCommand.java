@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
  * or an unknown id, is refused by the coordinator: one line, exit code 2, nothing changes.
  */
 @Command(name = "federation", mixinStandardHelpOptions = true,
-    description = "Starts, pauses, resumes or stops a federation (audited as \"operator\").",
+    description = "Starts, pauses, resumes or stops a federation (audited under your identity).",
     subcommands = {FederationCommand.Start.class, FederationCommand.Pause.class,
         FederationCommand.Resume.class, FederationCommand.Stop.class})
 public final class FederationCommand {

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
     header = "Prints the reference of every option of every command, generated from the code.",
     description = {"Prints the configuration reference (every option of every subcommand with",
         "its environment variable, config-file key and default), generated from the code.",
-        "Regenerate the docs with: deploy/bin/cohort config-reference --out docs/configuration.md"})
+        "Regenerate the docs with:",
+        "  deploy/bin/cohort config-reference --out docs/configuration.md"})
 public final class ConfigReferenceCommand implements Callable<Integer> {
 
   private final Supplier<CommandLine> tree;
