@@ -56,6 +56,12 @@ public final class DemoReport {
           metrics(sites.putObject(e.getKey()), e.getValue());
         }
         num(o, "train_loss", r.getTrainLoss());
+        ObjectNode samples = o.putObject("samples");
+        new TreeMap<>(r.getSamplesMap()).forEach(samples::put);
+        if (r.getFlaggedCount() > 0) {
+          ObjectNode flagged = o.putObject("flagged");
+          new TreeMap<>(r.getFlaggedMap()).forEach(flagged::put);
+        }
         num(o, "quality", r.getQuality());
         if (r.getCentralEpsilon() > 0) {
           o.put("central_epsilon", r.getCentralEpsilon());

@@ -53,6 +53,7 @@ class HeartDemoTest {
     for (JsonNode round : report.get("rounds")) {
       assertThat(round.get("participants")).hasSize(4);
       assertThat(round.get("sites").size()).isEqualTo(4);
+      assertThat(round.at("/samples/cleveland").asLong()).isEqualTo(200); // its training rows
       assertThat(round.at("/global/examples").asInt()).isEqualTo(HeartDisease.pooledHeldOut()
           .rows());
     }
