@@ -25,9 +25,9 @@ import picocli.CommandLine.ScopeType;
     header = "Runs the billing service: usage events to a double-entry ledger, exactly once.",
     subcommands = {BalanceCommand.class, StatementCommand.class, AuditCommand.class},
     description = {
-        "Runs the billing service: prices usage events (cohort.usage.v1) with the published",
-        "model-version prices and consumer plans, and writes balanced double-entry ledger",
-        "charges (cohort.ledger.v2) exactly once. Stop it with Ctrl-C or SIGTERM."})
+        "It prices usage events (cohort.usage.v1) with the published model-version",
+        "prices and consumer plans, and writes balanced double-entry ledger charges",
+        "(cohort.ledger.v2) exactly once. Stop it with Ctrl-C or SIGTERM."})
 public final class BillingCommand implements Callable<Integer> {
 
   @Option(names = "--kafka", scope = ScopeType.INHERIT, paramLabel = "BOOTSTRAP",

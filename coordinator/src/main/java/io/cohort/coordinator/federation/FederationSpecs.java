@@ -3,7 +3,7 @@ package io.cohort.coordinator.federation;
 import io.cohort.coordinator.aggregation.StrategyFactory;
 import io.cohort.coordinator.contribution.ContributionScorers;
 import io.cohort.coordinator.contribution.Utility;
-import io.cohort.coordinator.market.MarketEvents;
+import io.cohort.model.identity.Identity;
 import io.cohort.model.inference.ValidationSet;
 import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.proto.v1.Encoding;
@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 /** Defaults and validation of federation specs. Every message names the field to fix. */
 public final class FederationSpecs {
 
-  public static final Pattern ID = Pattern.compile("[a-z0-9_-]{1,64}");
+  public static final Pattern ID = Identity.ID;
 
   private FederationSpecs() {}
 
@@ -72,6 +72,11 @@ public final class FederationSpecs {
     return b.build();
   }
 
+  /** The metric a version's quality (and so its price) is measured by; AUC by default. */
+  public static String qualityMetric(FederationSpec spec) {
+    return spec.getQualityMetric().isEmpty() ? "auc" : spec.getQualityMetric();
+  }
+
   /**
    * Everything {@link Federations#create} checks before it creates anything: the spec (defaults
    * applied by the caller) as {@link #validate(FederationSpec)}, plus the operator's validation
@@ -91,7 +96,7 @@ public final class FederationSpecs {
           + " features and " + validation.numClasses() + " classes; the model takes "
           + spec.getModel().getInputFeatures() + " and " + spec.getModel().getNumClasses());
     }
-    String metric = MarketEvents.qualityMetric(spec);
+    String metric = qualityMetric(spec);
     if (!Utility.METRICS.contains(metric)) {
       throw new IllegalArgumentException("unknown quality_metric '" + metric + "': use one of "
           + Utility.METRICS);

@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Federations implements AutoCloseable {
 
+  /** The round journal's file name in the data directory. */
+  public static final String JOURNAL_FILE = "journal.log";
+
   private static final Logger log = LoggerFactory.getLogger(Federations.class);
 
   private final ModelRegistry registry;
@@ -50,7 +53,7 @@ public final class Federations implements AutoCloseable {
       CoordinatorMetrics metrics) {
     this.metrics = metrics;
     this.registry = new ModelRegistry(dataDir.resolve("models"));
-    this.journal = new RoundJournal(dataDir.resolve("journal.log"));
+    this.journal = new RoundJournal(dataDir.resolve(JOURNAL_FILE));
     this.listeners = List.copyOf(listeners);
     this.dataDir = dataDir;
     replay();

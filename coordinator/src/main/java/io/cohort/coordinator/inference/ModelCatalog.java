@@ -1,6 +1,7 @@
 package io.cohort.coordinator.inference;
 
 import io.cohort.coordinator.federation.Federation;
+import io.cohort.coordinator.federation.FederationSpecs;
 import io.cohort.coordinator.federation.Federations;
 import io.cohort.coordinator.market.MarketEvents;
 import io.cohort.proto.v1.FederationSpec;
@@ -138,7 +139,7 @@ public final class ModelCatalog implements AutoCloseable {
       double quality = Double.isFinite(r.getQuality()) ? r.getQuality() : 0;
       out.add(ModelOffer.newBuilder().setFederationId(f.id()).setVersion(r.getModelVersion())
           .setRound(r.getRound())
-          .setQualityMetric(MarketEvents.qualityMetric(spec))
+          .setQualityMetric(FederationSpecs.qualityMetric(spec))
           .setQuality(quality).setPriceMicrosPer1000(MarketEvents.listPrice(spec, quality))
           .setCurrency(MarketEvents.currency(spec)).setLatest(out.isEmpty()).build());
     }

@@ -2,8 +2,8 @@ package io.cohort.coordinator.limits;
 
 /**
  * One token bucket: holds at most {@code burst} tokens, refilled continuously at {@code
- * perSecond} (0: never refilled). Time is passed in (nanoseconds on any monotonic or wall clock the caller keeps), so
- * tests drive it with a fake clock. Not thread-safe: the owner guards it.
+ * perSecond} (0: never refilled). Time is passed in (nanoseconds on any monotonic or wall clock
+ * the caller keeps), so tests drive it with a fake clock. Not thread-safe: the owner guards it.
  */
 public final class TokenBucket {
 
@@ -53,8 +53,10 @@ public final class TokenBucket {
     return tokens >= burst;
   }
 
-  /** Whole seconds until the next token as of the last refill, at least 1 (a bucket that is
-   * never refilled answers {@code Long.MAX_VALUE}). */
+  /**
+   * Whole seconds until the next token as of the last refill, at least 1 (a bucket that is never
+   * refilled answers {@code Long.MAX_VALUE}).
+   */
   public long secondsUntilToken() {
     if (perNano == 0) {
       return Long.MAX_VALUE;

@@ -5,6 +5,7 @@ import io.cohort.billing.events.SpoolingEventPublisher;
 import io.cohort.billing.pricing.QualityProportionalPrice;
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.federation.FederationListener;
+import io.cohort.coordinator.federation.FederationSpecs;
 import io.cohort.coordinator.federation.Federations;
 import io.cohort.proto.v1.ContributionEvent;
 import io.cohort.proto.v1.FederationSpec;
@@ -72,7 +73,7 @@ public final class MarketEvents implements FederationListener {
     ModelVersionEvent.Builder version = ModelVersionEvent.newBuilder()
         .setFederationId(spec.getFederationId()).setVersion(r.getModelVersion())
         .setRound(r.getRound())
-        .setQualityMetric(qualityMetric(spec))
+        .setQualityMetric(FederationSpecs.qualityMetric(spec))
         .setQuality(Double.isFinite(quality) ? quality : 0)
         .setPriceMicrosPer1000(price)
         .setCurrency(currency(spec))
@@ -92,11 +93,6 @@ public final class MarketEvents implements FederationListener {
     return Double.isFinite(quality) && spec.getPriceAlphaMicros() > 0
         ? new QualityProportionalPrice(spec.getPriceAlphaMicros()).pricePer1000Micros(quality)
         : 0;
-  }
-
-  /** The metric a version's quality (and so its price) is measured by; AUC by default. */
-  public static String qualityMetric(FederationSpec spec) {
-    return spec.getQualityMetric().isEmpty() ? "auc" : spec.getQualityMetric();
   }
 
   /** The spec's currency, EUR when unset. */

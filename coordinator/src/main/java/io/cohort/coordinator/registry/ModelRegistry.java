@@ -134,6 +134,12 @@ public final class ModelRegistry {
         .build();
     String key = key(lineage.federationId(), version);
     synchronized (this) {
+      // Ownership is decided now, not when the files land: a federation that stages the same
+      // version a moment later, or records metrics before the writer got to it, must find the
+      // same file names.
+      if (owner(version) == null) {
+        owners.put(version, lineage.federationId());
+      }
       pending.put(key, new Pending(meta, payload));
       payloadCache.put(version, payload);
     }
@@ -177,7 +183,10 @@ public final class ModelRegistry {
         : dir.resolve(version + "@" + federationId + suffix);
   }
 
-  /** The federation whose metadata has the plain name, or null while there is none. */
+  /**
+   * The federation whose records have the plain names: the first to stage the version in this
+   * process, else the one in the version's metadata file; null for an unknown version.
+   */
   private String owner(String version) {
     String owner = owners.get(version);
     if (owner == null) {
@@ -230,11 +239,7 @@ public final class ModelRegistry {
       return Optional.empty();
     }
     String owner = owner(version);
-    if (owner != null) {
-      return get(owner, version);
-    }
-    return pending.values().stream().filter(p -> p.meta().getVersion().equals(version))
-        .findFirst().map(p -> p.meta());
+    return owner == null ? Optional.empty() : get(owner, version);
   }
 
   /** The federation's record of a version, with its metrics; empty if it holds no such version. */
@@ -270,13 +275,13 @@ public final class ModelRegistry {
     if (cached != null) {
       return cached;
     }
-    for (Pending staged : pending.values()) {
-      if (staged.meta().getVersion().equals(version)) {
-        return staged.payload();
-      }
-    }
     if (!isWellFormed(version)) {
       throw new IllegalArgumentException("malformed model version '" + version + "'");
+    }
+    String owner = owner(version);
+    Pending staged = owner == null ? null : pending.get(key(owner, version));
+    if (staged != null) {
+      return staged.payload();
     }
     try {
       byte[] bytes = Files.readAllBytes(dir.resolve(version + ".bin"));

@@ -16,6 +16,22 @@ public final class EvaluationChecks {
 
   private EvaluationChecks() {}
 
+  /** The node's own metrics (shown per site): NaN where undefined, else in range. */
+  private static String siteMetricsProblem(EvaluationResult r) {
+    double loss = r.getMetrics().getLoss();
+    double accuracy = r.getMetrics().getAccuracy();
+    double auc = r.getMetrics().getAuc();
+    if (!Double.isNaN(loss) && !(loss >= 0 && loss < Double.POSITIVE_INFINITY)) {
+      return "metrics.loss " + loss + " is not NaN or a finite number >= 0";
+    }
+    for (double v : new double[] {accuracy, auc}) {
+      if (!Double.isNaN(v) && !(v >= 0 && v <= 1)) {
+        return "metrics.accuracy and metrics.auc must be NaN or in [0, 1], got " + v;
+      }
+    }
+    return null;
+  }
+
   /** What is wrong with {@code r}, or null when it can be counted. */
   public static String problem(EvaluationResult r) {
     long examples = r.getMetrics().getExamples();
@@ -27,6 +43,13 @@ public final class EvaluationChecks {
     }
     if (!(r.getLossSum() >= 0) || Double.isInfinite(r.getLossSum())) {
       return "loss_sum " + r.getLossSum() + " is not a finite number >= 0";
+    }
+    if (examples == 0 && r.getLossSum() != 0) {
+      return "loss_sum " + r.getLossSum() + " without examples";
+    }
+    String site = siteMetricsProblem(r);
+    if (site != null) {
+      return site;
     }
     List<Long> pos = r.getPositiveScoreHistogramList();
     List<Long> neg = r.getNegativeScoreHistogramList();
@@ -44,6 +67,10 @@ public final class EvaluationChecks {
           return "score histograms hold a negative count (" + count + ")";
         }
         total += count;
+        if (total < 0 || total > examples) { // also catches an overflowing sum
+          return "score histograms count more examples than metrics.examples (" + examples
+              + ")";
+        }
       }
     }
     if (total != examples) {

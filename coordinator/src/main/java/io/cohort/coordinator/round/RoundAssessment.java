@@ -6,7 +6,7 @@ import io.cohort.coordinator.contribution.ContributionShares;
 import io.cohort.coordinator.contribution.NodeUpdate;
 import io.cohort.coordinator.contribution.RoundUpdates;
 import io.cohort.coordinator.contribution.Utility;
-import io.cohort.coordinator.market.MarketEvents;
+import io.cohort.coordinator.federation.FederationSpecs;
 import io.cohort.model.inference.ValidationSet;
 import io.cohort.model.layout.ModelArchitecture;
 import io.cohort.proto.v1.FederationSpec;
@@ -34,7 +34,7 @@ final class RoundAssessment {
       return;
     }
     ModelArchitecture arch = new ModelArchitecture(spec.getModel());
-    String metric = MarketEvents.qualityMetric(spec);
+    String metric = FederationSpecs.qualityMetric(spec);
     Utility utility = Utility.validation(metric, arch, validation);
     summary.setQuality(utility.value(next));
     if (spec.getContributionScorer().isEmpty() || updates.isEmpty()) {

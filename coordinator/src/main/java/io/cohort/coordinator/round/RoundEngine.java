@@ -199,11 +199,8 @@ public final class RoundEngine implements Runnable {
     }
     for (TaskRecord t : train.all()) {
       if (!cut.contains(t)) { // done, declined or failed: nobody trains once the phase is over
-        federation.nodes().get(t.nodeId()).ifPresent(n -> {
-          if (n.status() == NodeStatus.TRAINING) {
-            n.setStatus(NodeStatus.CONNECTED);
-          }
-        });
+        federation.nodes().get(t.nodeId())
+            .ifPresent(n -> n.setStatusIf(NodeStatus.TRAINING, NodeStatus.CONNECTED));
       }
     }
     if (federation.isTerminal()) {
@@ -247,12 +244,7 @@ public final class RoundEngine implements Runnable {
         federation.strategy().saveState());
     ModelVersion version = staged.version();
     for (TaskRecord t : done) {
-      federation.nodes().get(t.nodeId()).ifPresent(n -> {
-        n.contributed(t.epsilonSpent);
-        if (n.status() == NodeStatus.STRAGGLING) { // straggled before, delivered now
-          n.setStatus(NodeStatus.CONNECTED);
-        }
-      });
+      federation.nodes().get(t.nodeId()).ifPresent(n -> n.contributed(t.epsilonSpent));
     }
 
     if (spec.getSkipEvaluation()) {
@@ -304,8 +296,9 @@ public final class RoundEngine implements Runnable {
         task.setTrain(config);
       }
       if (node.send(ServerMessage.newBuilder().setTask(task).build())) {
-        if (phase.kind() == TaskKind.TRAIN) {
-          node.setStatus(NodeStatus.TRAINING);
+        if (phase.kind() == TaskKind.TRAIN // never over a status the node's answer just set
+            && !node.setStatusIf(NodeStatus.CONNECTED, NodeStatus.TRAINING)) {
+          node.setStatusIf(NodeStatus.STRAGGLING, NodeStatus.TRAINING);
         }
         log.info("federation={} round={} node={} task={} kind={} sent", federation.id(),
             phase.round(), node.nodeId(), t.taskId(), phase.kind());

@@ -173,8 +173,11 @@ public final class RoundTasks {
     }
   }
 
-  /** Marks an open task declined or failed (node said no, or its session dropped). */
-  public void resolveUnsuccessfully(TaskRecord task, TaskRecord.State state, String code,
+  /**
+   * Marks an open task declined or failed (node said no, its session dropped, its result was
+   * refused); false if the task was no longer open or its phase had closed.
+   */
+  public boolean resolveUnsuccessfully(TaskRecord task, TaskRecord.State state, String code,
       String why) {
     lock.lock();
     try {
@@ -183,7 +186,9 @@ public final class RoundTasks {
         task.declineCode = code;
         task.failure = why;
         resolved.signalAll();
+        return true;
       }
+      return false;
     } finally {
       lock.unlock();
     }

@@ -104,6 +104,15 @@ public final class NodeSession {
     }
   }
 
+  /** Sets {@code next} only if the status is still {@code expected}; says whether it did. */
+  public synchronized boolean setStatusIf(NodeStatus expected, NodeStatus next) {
+    if (status != expected) {
+      return false;
+    }
+    setStatus(next);
+    return status == next;
+  }
+
   public synchronized NodeStatus status() {
     return status;
   }

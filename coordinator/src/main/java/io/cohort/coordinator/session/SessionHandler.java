@@ -162,11 +162,11 @@ public final class SessionHandler implements StreamObserver<ClientMessage> {
     if (e.isEmpty() || r.getAccepted()) {
       return;
     }
+    if (BUDGET_EXHAUSTED.equals(r.getDeclineCode())) {
+      node.setStatus(NodeStatus.BUDGET_EXHAUSTED); // before the engine wakes up to the decline
+    }
     e.get().phase().resolveUnsuccessfully(e.get().task(), TaskRecord.State.DECLINED,
         r.getDeclineCode(), r.getDeclineMessage());
-    if (BUDGET_EXHAUSTED.equals(r.getDeclineCode())) {
-      node.setStatus(NodeStatus.BUDGET_EXHAUSTED);
-    }
     log.info("federation={} node={} task={} declined code={} reason=\"{}\"", federation.id(),
         node.nodeId(), r.getTaskId(), r.getDeclineCode(), r.getDeclineMessage());
   }
@@ -180,12 +180,14 @@ public final class SessionHandler implements StreamObserver<ClientMessage> {
     }
     String problem = EvaluationChecks.problem(result);
     if (problem != null) {
-      // The task fails, the round goes on without this node's metrics.
-      e.get().phase().resolveUnsuccessfully(e.get().task(), TaskRecord.State.FAILED, "",
-          "evaluation refused: " + problem);
-      events.evaluationRejected(federation.id(), node.nodeId(), result.getTaskId(), problem);
-      log.warn("federation={} node={} task={} evaluation refused: {}", federation.id(),
-          node.nodeId(), result.getTaskId(), problem);
+      // The task fails, the round goes on without this node's metrics (a closed or answered
+      // task is left as it is, like any late result).
+      if (e.get().phase().resolveUnsuccessfully(e.get().task(), TaskRecord.State.FAILED, "",
+          "evaluation refused: " + problem)) {
+        events.evaluationRejected(federation.id(), node.nodeId(), result.getTaskId(), problem);
+        log.warn("federation={} node={} task={} evaluation refused: {}", federation.id(),
+            node.nodeId(), result.getTaskId(), problem);
+      }
       return;
     }
     e.get().phase().acceptEvaluation(e.get().task(), result);

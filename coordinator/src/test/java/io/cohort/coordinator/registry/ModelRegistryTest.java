@@ -49,6 +49,30 @@ class ModelRegistryTest {
     assertThat(reopened.parameters(a)).containsExactly(base);
   }
 
+  /**
+   * Ownership of the plain names is decided when a version is staged, not when its files land:
+   * metrics recorded while the writer is still busy go to the right federation's record.
+   */
+  @Test
+  void metricsRecordedBeforeTheFilesAreWrittenStayWithTheirFederation() {
+    ModelRegistry registry = new ModelRegistry(dir);
+    float[] shared = new float[10];
+    shared[0] = 3f;
+    ModelRegistry.Staged beta = registry.stage(shared, lineage("beta", "fedavg"), null);
+    ModelRegistry.Staged alpha = registry.stage(shared, lineage("alpha", "fedadam"), null);
+    String v = beta.version().getVersion();
+    registry.recordMetrics("alpha", v, Metrics.newBuilder().setAccuracy(0.7).build());
+    beta.durable().join();
+    alpha.durable().join();
+    registry.recordMetrics("beta", v, Metrics.newBuilder().setAccuracy(0.9).build());
+
+    assertThat(registry.get("alpha", v).orElseThrow().getMetrics().getAccuracy()).isEqualTo(0.7);
+    assertThat(registry.get("beta", v).orElseThrow().getMetrics().getAccuracy()).isEqualTo(0.9);
+    assertThat(registry.get("alpha", v).orElseThrow().getStrategy()).isEqualTo("fedadam");
+    assertThat(registry.get(v).orElseThrow().getFederationId()).isEqualTo("beta");
+    registry.close();
+  }
+
   @Test
   void aStagedVersionIsItsFederationsAtOnce() {
     ModelRegistry registry = new ModelRegistry(dir);

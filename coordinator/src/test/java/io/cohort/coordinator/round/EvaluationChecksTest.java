@@ -61,5 +61,27 @@ class EvaluationChecksTest {
     assertThat(EvaluationChecks.problem(report(10, 7, 1)
         .addAllPositiveScoreHistogram(bins(-4)).addAllNegativeScoreHistogram(bins(14)).build()))
         .isEqualTo("score histograms hold a negative count (-4)");
+    // Counts that overflow a long must not wrap around to a plausible total.
+    List<Long> huge = bins(Long.MAX_VALUE);
+    huge.set(1, Long.MAX_VALUE);
+    huge.set(2, 2L);
+    assertThat(EvaluationChecks.problem(report(0, 0, 0).addAllPositiveScoreHistogram(huge)
+        .addAllNegativeScoreHistogram(bins(0)).build()))
+        .startsWith("score histograms count more examples than metrics.examples");
+  }
+
+  @Test
+  void noExamplesMeansNoLossAndSiteMetricsMustBeInRange() {
+    assertThat(EvaluationChecks.problem(report(0, 0, 1e300).build()))
+        .isEqualTo("loss_sum 1.0E300 without examples");
+    assertThat(EvaluationChecks.problem(report(10, 7, 4).setMetrics(io.cohort.proto.v1.Metrics
+        .newBuilder().setExamples(10).setAccuracy(7)).build()))
+        .isEqualTo("metrics.accuracy and metrics.auc must be NaN or in [0, 1], got 7.0");
+    assertThat(EvaluationChecks.problem(report(10, 7, 4).setMetrics(io.cohort.proto.v1.Metrics
+        .newBuilder().setExamples(10).setLoss(-1)).build()))
+        .startsWith("metrics.loss -1.0 is not NaN");
+    assertThat(EvaluationChecks.problem(report(0, 0, 0).setMetrics(io.cohort.proto.v1.Metrics
+        .newBuilder().setLoss(Double.NaN).setAccuracy(Double.NaN).setAuc(Double.NaN)).build()))
+        .isNull();
   }
 }

@@ -2,6 +2,7 @@ package io.cohort.deploy.cli;
 
 import io.cohort.coordinator.federation.Federation;
 import io.cohort.coordinator.federation.FederationSpecs;
+import io.cohort.coordinator.federation.Federations;
 import io.cohort.coordinator.inference.InferenceSettings;
 import io.cohort.coordinator.inference.ServingEngine;
 import io.cohort.coordinator.keys.QuotaPolicy;
@@ -16,6 +17,7 @@ import io.cohort.proto.v1.FederationSpec;
 import io.cohort.proto.v1.FederationState;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +32,7 @@ import picocli.CommandLine.Spec;
 /** {@code cohort coordinator}: runs a coordinator until interrupted. */
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
     header = "Runs a coordinator: federations, rounds, model registry, gRPC API and dashboard.",
-    description = {"Federations, the round engine, the model registry and the gRPC API; on",
+    description = {"It holds the round engine, the model registry and the gRPC API; on",
         "--http-port also the operators' dashboard, JSON API, /metrics, /healthz and",
         "/readyz. State lives in --data-dir: restarting with the same folder resumes",
         "every federation from its last completed round."})
@@ -169,7 +171,14 @@ public final class CoordinatorCommand implements Callable<Integer> {
     FederationFile file = spec != null ? FederationFile.load(spec) : null;
     SchemaBinding.Bound bound = file != null ? SchemaBinding.bind(file) : null;
     if (bound != null) {
-      FederationSpecs.validate(FederationSpecs.withDefaults(bound.spec()), bound.validation());
+      FederationSpec withDefaults = FederationSpecs.withDefaults(bound.spec());
+      if (Files.exists(dataDir.resolve(Federations.JOURNAL_FILE))) {
+        // A restart: the federation may exist already, and what only creation needs (its
+        // initial model file, say) may be gone. Create checks the rest if it does not exist.
+        FederationSpecs.validate(withDefaults);
+      } else {
+        FederationSpecs.validate(withDefaults, bound.validation());
+      }
     }
     Path bundle = security.bundle(command.commandLine().getErr());
     TlsSettings tls = bundle == null ? null : (crl == null ? TlsSettings.fromBundle(bundle)

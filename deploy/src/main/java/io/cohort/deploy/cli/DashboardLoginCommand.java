@@ -21,10 +21,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "dashboard-login", mixinStandardHelpOptions = true,
     header = "Opens a dashboard session with your operator certificate and prints its URL.",
-    description = {"Opens a dashboard session with your operator certificate and prints the",
-        "dashboard URL carrying its token (open it in a browser). Dashboard actions (start,",
-        "pause, resume, stop) then act as you in the audit log until the token expires or the",
-        "coordinator restarts."})
+    description = {"The URL carries the session's token: open it in a browser. Dashboard actions",
+        "(start, pause, resume, stop) then act as you in the audit log until the token",
+        "expires or the coordinator restarts."})
 public final class DashboardLoginCommand implements Callable<Integer> {
 
   @Mixin CoordinatorAddress at;

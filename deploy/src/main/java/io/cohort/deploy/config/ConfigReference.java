@@ -56,7 +56,9 @@ public final class ConfigReference {
 
   private static void section(CommandSpec spec, StringBuilder md) {
     md.append("\n## `").append(spec.qualifiedName()).append("`\n\n");
-    String about = String.join(" ", spec.usageMessage().description()).trim();
+    // The header (a command's one-line summary, when it has one), then its description.
+    String about = (String.join(" ", spec.usageMessage().header()) + " "
+        + String.join(" ", spec.usageMessage().description())).trim().replaceAll("\\s+", " ");
     if (!about.isEmpty()) {
       md.append(cell(about)).append("\n\n");
     }

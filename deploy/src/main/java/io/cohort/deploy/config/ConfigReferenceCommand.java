@@ -13,8 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code cohort config-reference}: prints or writes docs/configuration.md. */
 @Command(name = "config-reference", mixinStandardHelpOptions = true,
     header = "Prints the reference of every option of every command, generated from the code.",
-    description = {"Prints the configuration reference (every option of every subcommand with",
-        "its environment variable, config-file key and default), generated from the code.",
+    description = {"Each option with its environment variable, config-file key and default.",
         "Regenerate the docs with:",
         "  deploy/bin/cohort config-reference --out docs/configuration.md"})
 public final class ConfigReferenceCommand implements Callable<Integer> {

@@ -45,8 +45,7 @@ public record FederationFile(FederationSpec spec, String schema, String validati
   public record NodeEntry(String id, String csv, String site) {}
 
   /** The keys a node entry may have. */
-  static final Set<String> NODE_KEYS = new java.util.LinkedHashSet<>(List.of("id", "csv",
-      "site"));
+  static final List<String> NODE_KEYS = List.of("id", "csv", "site");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -51,7 +51,7 @@ public final class SchemaBinding {
       LocalDataset all;
       try {
         all = LocalDataset.load(Csv.read(file.resolve(v)), schema(file));
-      } catch (DataException e) {
+      } catch (DataException | IllegalArgumentException e) {
         throw new UserError("validation set: " + e.getMessage());
       }
       data = concat(all.train(), all.eval());

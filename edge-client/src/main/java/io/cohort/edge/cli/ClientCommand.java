@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
 /** {@code cohort client}: a data owner's node. */
 @Command(name = "client", mixinStandardHelpOptions = true,
     header = "Runs an edge client that trains on its local data when its federation asks.",
-    description = {"Runs an edge client: joins a federation, trains on local data when asked,",
-        "uploads only model updates. Reconnects by itself; exits when the federation ends",
+    description = {"It joins a federation, trains on local data when asked and uploads only",
+        "model updates. Reconnects by itself; exits when the federation ends",
         "(0 = completed, 1 = stopped or failed, 2 = refused or bad input)."})
 public final class ClientCommand implements Callable<Integer> {
 

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,7 +26,7 @@ public final class Csv {
   private Csv() {}
 
   public static CsvTable read(Path file) {
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (Reader in = DataException.open(file, file.toString())) {
       return read(in, file.toString());
     } catch (IOException e) {
       throw DataException.cannotRead(file.toString(), e);

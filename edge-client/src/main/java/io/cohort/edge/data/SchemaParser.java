@@ -17,8 +17,6 @@ import io.cohort.edge.data.DataSchema.PositiveValues;
 import io.cohort.edge.data.DataSchema.Scaling;
 import io.cohort.edge.data.DataSchema.Split;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,8 +45,10 @@ final class SchemaParser {
 
   static DataSchema parse(Path file) {
     String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+    try (java.io.BufferedReader in = DataException.open(file, "schema " + file)) {
+      java.io.StringWriter all = new java.io.StringWriter();
+      in.transferTo(all);
+      text = all.toString();
     } catch (IOException e) {
       throw DataException.cannotRead("schema " + file, e);
     }

@@ -36,9 +36,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "dp-bench", mixinStandardHelpOptions = true,
     header = "Measures DP-SGD step time against ordinary SGD and prints a table.",
-    description = {"Measures DP-SGD step time against ordinary SGD step time (same model, same",
-        "expected batch size) for the demo's logistic model and a 784-512-512-10 MLP, and",
-        "prints the machine, the command and a table."})
+    description = {"Same model and expected batch size, for the demo's logistic model and a",
+        "784-512-512-10 MLP; prints the machine, the command and a table."})
 public final class DpBenchCommand implements Callable<Integer> {
 
   /** One row of the benchmark: a model and its (expected) batch size. */
